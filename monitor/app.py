@@ -1,0 +1,71 @@
+"""The composition root: `bootstrap(settings)` builds the adapters; handlers take an `App`.
+
+No import-time effects: nothing connects, reads or writes until a handler runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from .baseline import baseline_events
+from .config import Settings
+from .errors import StoreError
+from .resources import shipped_baseline
+from .store.db import make_engine, safe_url, translate_errors
+from .store.eventstore import AppendResult, EventStore, Projector
+from .store.migrate import is_current, upgrade
+from .store.projections import ClaimsProjector
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    store: EventStore
+    claims_projector: ClaimsProjector
+    projectors: list[Projector] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, extra_projectors: list[Projector] | None = None) -> App:
+    engine = make_engine(settings.database_url)
+    claims = ClaimsProjector()
+    projectors: list[Projector] = [claims, *(extra_projectors or [])]
+    store = EventStore(engine, projectors, url=settings.database_url)
+    return App(settings, engine, store, claims, projectors)
+
+
+def ensure_schema(app: App) -> None:
+    """Create or migrate the schema (idempotent)."""
+    with translate_errors(app.settings.database_url):
+        upgrade(app.engine)
+
+
+def require_schema(app: App) -> None:
+    """Refuse to run on a database that `monitor init` has not prepared."""
+    with translate_errors(app.settings.database_url):
+        if "events" not in inspect(app.engine).get_table_names():
+            raise StoreError(
+                f"database {safe_url(app.settings.database_url)} has no monitor schema: "
+                "run `monitor init` first"
+            )
+        if not is_current(app.engine):
+            upgrade(app.engine)
+
+
+def load_baseline(app: App, path: Path) -> AppendResult:
+    """Validate the whole file first, then append idempotently (loading twice appends once)."""
+    events = baseline_events(path)
+    return app.store.append(events)
+
+
+def init(app: App, with_baseline: bool = True) -> AppendResult | None:
+    ensure_schema(app)
+    if not with_baseline or not app.settings.load_baseline_on_init:
+        return None
+    return load_baseline(app, app.settings.baseline_path or shipped_baseline())

@@ -1,0 +1,40 @@
+"""The hash chain: each event's hash covers its canonical form and the previous event's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value, so a hash never depends on key order or whitespace."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(
+    prev_hash: str,
+    position: int,
+    stream: str,
+    version: int,
+    type_: str,
+    schema_version: int,
+    occurred_at: str,
+    recorded_at: str,
+    data_json: str,
+    metadata_json: str,
+    dedup_key: str | None,
+) -> str:
+    """sha256 over the previous hash and every field of the event, data as canonical JSON."""
+    header = canonical_json(
+        [position, stream, version, type_, schema_version, occurred_at, recorded_at, dedup_key]
+    )
+    h = hashlib.sha256()
+    h.update(prev_hash.encode())
+    h.update(b"\n")
+    h.update(header.encode())
+    h.update(b"\n")
+    h.update(data_json.encode())
+    h.update(b"\n")
+    h.update(metadata_json.encode())
+    return h.hexdigest()

@@ -1,0 +1,120 @@
+"""The database schema (SQLAlchemy Core); created by the Alembic migrations beside it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("stream", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("occurred_at", String(40), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("dedup_key", String(1000), nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream", "version", name="uq_events_stream_version"),
+    UniqueConstraint("dedup_key", name="uq_events_dedup_key"),
+)
+Index("ix_events_recorded_at", events.c.recorded_at)
+
+# Read model: the current claims. Rebuilt from the log at will.
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("subject", String(300), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("value", String(500), nullable=True),
+    Column("updated_at", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("doc", Text, nullable=False),
+)
+
+# Where each projection stands in the log, written in the same transaction as its rows.
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Operational state of feeds (not news: a poll that brings nothing appends no event).
+feed_state = Table(
+    "feed_state",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("interval", Float, nullable=False),
+    Column("tags", Text, nullable=False, default="[]"),
+    Column("state", String(20), nullable=False, default="ok"),
+    Column("subscribed", Integer, nullable=False, default=1),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("last_polled", String(40), nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("next_due", String(40), nullable=True),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("warning", Text, nullable=True),
+    Column("reports", Integer, nullable=False, default=0),
+    Column("lease_owner", String(200), nullable=True),
+    Column("lease_until", String(40), nullable=True),
+)
+
+# Every report ever recorded, by identity: the diff step's input for `rediff`.
+reports = Table(
+    "reports",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("feed", String(100), nullable=False),
+    Column("identity", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+)
+Index("ix_reports_feed_identity", reports.c.feed, reports.c.identity)
+
+# The transactional outbox: a message to send, queued with the event that causes it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("event_position", BigInteger, nullable=False),
+    Column("subscription", String(200), nullable=False),
+    Column("recipients", Text, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("period", String(40), nullable=True),
+    Column("message_id", String(300), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", String(40), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("delivered_at", String(40), nullable=True),
+    UniqueConstraint("event_position", "subscription", name="uq_outbox_event_subscription"),
+)
+Index("ix_outbox_state_due", outbox.c.state, outbox.c.next_attempt_at)

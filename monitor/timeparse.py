@@ -1,0 +1,44 @@
+"""Parsing times given on the command line into the log's ISO 8601 UTC form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from .errors import ValidationError
+
+
+def parse_moment(text: str, *, option: str = "--as-of") -> str:
+    """ISO date or datetime -> 'YYYY-MM-DDTHH:MM:SS.ffffffZ'. A bare date means its end (UTC):
+    "what did we believe on 1 March" includes everything recorded that day."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = datetime.fromisoformat(raw).date()
+            moment = datetime.combine(day, time.max, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{option}: {text!r} is not an ISO 8601 date or time (e.g. 2026-03-01 or "
+            "2026-03-01T12:00:00Z)"
+        ) from exc
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_since(text: str, now: datetime, *, option: str = "--since") -> str:
+    """Like parse_moment, and also relative durations: '7d', '12h', '30m'."""
+    raw = text.strip()
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    if raw[:-1].isdigit() and raw[-1:] in units:
+        moment = now - timedelta(seconds=int(raw[:-1]) * units[raw[-1]])
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if len(raw) == 10:
+        try:
+            day = datetime.fromisoformat(raw).date()
+        except ValueError:
+            pass
+        else:
+            return datetime.combine(day, time.min, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return parse_moment(raw, option=option)
