@@ -29,6 +29,7 @@ class App:
     projectors: list[Projector] = field(default_factory=list)
 
     def close(self) -> None:
+        self.store.close()
         self.engine.dispose()
 
 

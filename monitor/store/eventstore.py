@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from ..domain import events as ev
@@ -30,7 +32,12 @@ ADVISORY_LOCK_ID = 0x6D6F6E69  # "moni"
 
 
 def utc_now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Now, as the log spells times: 2026-11-25T21:49:39.123456Z (sorts as text)."""
+    now = time.time()
+    seconds = int(now)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + (
+        f".{int((now - seconds) * 1_000_000):06d}Z"
+    )
 
 
 class Projector(Protocol):
@@ -53,6 +60,16 @@ _COLUMNS = (
     "position, stream, version, type, schema_version, occurred_at, recorded_at, data, "
     "metadata, dedup_key, prev_hash, hash"
 )
+
+
+def raw_cursor(conn: Connection) -> Any:
+    """A DBAPI cursor on the connection's current transaction."""
+    return conn.connection.driver_connection.cursor()
+
+
+def driver_integrity_errors(engine: Engine) -> tuple[type[Exception], ...]:
+    dbapi = engine.dialect.dbapi
+    return (dbapi.IntegrityError,) if dbapi is not None else (SAIntegrityError,)
 
 
 def row_to_event(row: Sequence[Any], *, upcast_data: bool = True) -> ev.RecordedEvent:
@@ -111,22 +128,69 @@ class EventStore:
         self.url = url or str(engine.url)
         self._sqlite = is_sqlite(engine)
         self._insert = events_table.insert()
+        self._marker = "?" if self._sqlite else "%s"
+        self._insert_sql = (
+            f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join([self._marker] * 12)})"
+        )
+        self._driver_integrity_errors = driver_integrity_errors(engine)
+        m = self._marker
+        self._probe_sql = (
+            f"SELECT (SELECT max(version) FROM events WHERE stream = {m}),"
+            f" (SELECT dedup_key FROM events WHERE dedup_key = {m}),"
+            " h.position, h.hash, h.recorded_at FROM (SELECT 1 AS one) AS o LEFT JOIN"
+            " (SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1)"
+            " AS h ON 1 = 1"
+        )
+        self._local = threading.local()
+        self._conns: list[Connection] = []
+        self._conns_lock = threading.Lock()
 
     # ---- writing -------------------------------------------------------------------------
+    def _write_connection(self) -> Connection:
+        """This thread's writing connection, kept open: checkout and return cost more than
+        the append itself."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.engine.connect()
+            if self._sqlite:
+                conn = conn.execution_options(sqlite_immediate=True)
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
+        return conn
+
+    def _drop_write_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def close(self) -> None:
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+
     @contextlib.contextmanager
     def writer(self) -> Iterator[Writer]:
         """One transaction holding the append lock; everything appended commits together."""
         with translate_errors(self.url):
-            conn = self.engine.connect()
+            conn = self._write_connection()
             try:
-                if self._sqlite:
-                    conn = conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
                     if not self._sqlite:
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_ID})")
                     yield Writer(self, conn)
-            finally:
-                conn.close()
+            except BaseException as exc:
+                for projector in self.projectors:
+                    forget = getattr(projector, "forget", None)
+                    if forget is not None:
+                        forget()
+                if isinstance(exc, DBAPIError) or not isinstance(exc, Exception):
+                    self._drop_write_connection()
+                raise
 
     def append(
         self,
@@ -148,18 +212,13 @@ class EventStore:
     ) -> AppendResult:
         if not new_events:
             return result
-        keys = [e.dedup_key for e in new_events if e.dedup_key is not None]
-        existing: set[str] = set()
-        if keys:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                existing.update(
-                    conn.execute(
-                        select(events_table.c.dedup_key).where(events_table.c.dedup_key.in_(chunk))
-                    ).scalars()
-                )
-        streams = {e.stream for e in new_events}
-        versions = self._stream_versions(conn, streams)
+        # The hot path speaks to the driver directly (inside SQLAlchemy's transaction): Core's
+        # statement building costs more than the database work for one small event.
+        cur = raw_cursor(conn)
+        if len(new_events) == 1:
+            existing, versions, head = self._probe_one(cur, new_events[0])
+        else:
+            existing, versions, head = self._probe_many(cur, new_events)
         if expected_versions:
             for stream, expected in expected_versions.items():
                 actual = versions.get(stream, 0)
@@ -168,14 +227,13 @@ class EventStore:
                         f"stream {stream} is at version {actual}, expected {expected}: "
                         "someone else appended first; re-read and retry"
                     )
-        head = conn.execute(
-            select(events_table.c.position, events_table.c.hash)
-            .order_by(events_table.c.position.desc())
-            .limit(1)
-        ).first()
         position, prev_hash = (head[0], head[1]) if head else (0, ev.GENESIS_HASH)
+        # recorded_at never goes backwards along the log (a clock stepped back by NTP included),
+        # which lets `position_at` binary-search positions instead of keeping an index.
         recorded_at = self.clock()
-        rows: list[dict[str, Any]] = []
+        if head is not None and recorded_at < head[2]:
+            recorded_at = head[2]
+        rows: list[tuple[Any, ...]] = []
         recorded: list[ev.RecordedEvent] = []
         seen_keys: set[str] = set()
         for new in new_events:
@@ -206,20 +264,20 @@ class EventStore:
                 new.dedup_key,
             )
             rows.append(
-                {
-                    "position": position,
-                    "stream": new.stream,
-                    "version": version,
-                    "type": new.type,
-                    "schema_version": schema_version,
-                    "occurred_at": new.occurred_at,
-                    "recorded_at": recorded_at,
-                    "data": data_json,
-                    "metadata": meta_json,
-                    "dedup_key": new.dedup_key,
-                    "prev_hash": prev_hash,
-                    "hash": digest,
-                }
+                (
+                    position,
+                    new.stream,
+                    version,
+                    new.type,
+                    schema_version,
+                    new.occurred_at,
+                    recorded_at,
+                    data_json,
+                    meta_json,
+                    new.dedup_key,
+                    prev_hash,
+                    digest,
+                )
             )
             recorded.append(
                 ev.RecordedEvent(
@@ -240,33 +298,64 @@ class EventStore:
             prev_hash = digest
         if rows:
             try:
-                conn.execute(self._insert, rows)
-            except SAIntegrityError as exc:
+                if len(rows) == 1:
+                    cur.execute(self._insert_sql, rows[0])
+                else:
+                    cur.executemany(self._insert_sql, rows)
+            except self._driver_integrity_errors as exc:
                 raise ConcurrencyError(
-                    f"append conflicted with another writer on {safe_url(self.url)}: {exc.orig}"
+                    f"append conflicted with another writer on {safe_url(self.url)}: {exc}"
                 ) from exc
             for projector in self.projectors:
                 projector.apply(conn, recorded)
         result.recorded.extend(recorded)
         return result
 
-    def _stream_versions(self, conn: Connection, streams: set[str]) -> dict[str, int]:
+    def _probe_one(
+        self, cur: Any, new: ev.NewEvent
+    ) -> tuple[set[str], dict[str, int], tuple[Any, ...] | None]:
+        """Dedup key, stream version and head in one round trip (the one-event append)."""
+        cur.execute(self._probe_sql, (new.stream, new.dedup_key))
+        version, dup, position, digest, recorded_at = cur.fetchone()
+        existing = {dup} if dup is not None else set()
+        versions = {new.stream: version} if version else {}
+        head = (position, digest, recorded_at) if position is not None else None
+        return existing, versions, head
+
+    def _probe_many(
+        self, cur: Any, new_events: Sequence[ev.NewEvent]
+    ) -> tuple[set[str], dict[str, int], tuple[Any, ...] | None]:
+        m = self._marker
+        keys = [e.dedup_key for e in new_events if e.dedup_key is not None]
+        existing: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            cur.execute(
+                f"SELECT dedup_key FROM events WHERE dedup_key IN ({','.join([m] * len(chunk))})",
+                chunk,
+            )
+            existing.update(r[0] for r in cur.fetchall())
+        versions = self._stream_versions(cur, {e.stream for e in new_events})
+        cur.execute("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")
+        return existing, versions, cur.fetchone()
+
+    def _stream_versions(self, cur: Any, streams: set[str]) -> dict[str, int]:
+        m = self._marker
         if len(streams) == 1:
             (stream,) = streams
-            v = conn.execute(
-                select(func.max(events_table.c.version)).where(events_table.c.stream == stream)
-            ).scalar()
+            cur.execute(f"SELECT max(version) FROM events WHERE stream = {m}", (stream,))
+            v = cur.fetchone()[0]
             return {stream: v} if v else {}
         out: dict[str, int] = {}
         ordered = sorted(streams)
         for i in range(0, len(ordered), 500):
             chunk = ordered[i : i + 500]
-            for stream, version in conn.execute(
-                select(events_table.c.stream, func.max(events_table.c.version))
-                .where(events_table.c.stream.in_(chunk))
-                .group_by(events_table.c.stream)
-            ):
-                out[stream] = version
+            cur.execute(
+                f"SELECT stream, max(version) FROM events WHERE stream IN "
+                f"({','.join([m] * len(chunk))}) GROUP BY stream",
+                chunk,
+            )
+            out.update(cur.fetchall())
         return out
 
     def import_recorded(self, recorded: Iterable[ev.RecordedEvent], batch: int = 1000) -> int:
@@ -374,18 +463,26 @@ class EventStore:
         return (row[0], row[1]) if row else (0, ev.GENESIS_HASH)
 
     def position_at(self, moment: str) -> int:
-        """The last position recorded at or before a time (ISO 8601 UTC)."""
+        """The last position recorded at or before a time (ISO 8601 UTC): a binary search,
+        since recorded_at never decreases along the log."""
         with translate_errors(self.url), self.engine.connect() as conn:
-            value = conn.execute(
-                select(func.max(events_table.c.position)).where(
-                    events_table.c.recorded_at <= moment
-                )
-            ).scalar()
-        return value or 0
+            cur = raw_cursor(conn)
+            m = self._marker
+            cur.execute("SELECT max(position) FROM events")
+            hi = cur.fetchone()[0] or 0
+            lo = 0  # invariant: position lo is at or before the moment (0: before the log)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                cur.execute(f"SELECT recorded_at FROM events WHERE position = {m}", (mid,))
+                if cur.fetchone()[0] <= moment:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            return lo
 
     def stream_version(self, stream: str) -> int:
         with translate_errors(self.url), self.engine.connect() as conn:
-            return self._stream_versions(conn, {stream}).get(stream, 0)
+            return self._stream_versions(raw_cursor(conn), {stream}).get(stream, 0)
 
 
 def check_new_event(new: ev.NewEvent) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -64,14 +65,56 @@ def load_claims(conn: Connection, ids: Sequence[str] | None = None) -> dict[str,
     }
 
 
+_CLAIM_COLUMNS = ("id", "subject", "status", "value", "updated_at", "version", "position", "doc")
+
+
+@cache
+def _upsert_sql(table: str, columns: tuple[str, ...], marker: str) -> str:
+    """INSERT ... ON CONFLICT DO UPDATE: the same text on SQLite (>= 3.24) and PostgreSQL."""
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+        f" ON CONFLICT ({columns[0]}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    )
+
+
 class ClaimsProjector:
+    """Current claims, one row each; hot path on the driver cursor like the event append."""
+
     name = "claims"
 
+    def __init__(self) -> None:
+        # Claims as last written by this process. An entry is used only when its version is the
+        # stream's version just before the event being applied (the row and the stream move
+        # together), so another process's writes simply miss; a rollback clears it (`forget`).
+        self._cache: dict[str, Claim] = {}
+
+    def forget(self) -> None:
+        self._cache.clear()
+
     def apply(self, conn: Connection, events: Sequence[ev.RecordedEvent]) -> None:
+        marker = "?" if conn.dialect.name == "sqlite" else "%s"
+        cur = conn.connection.driver_connection.cursor()
         touched = [e for e in events if e.stream.startswith("claim/")]
         if touched:
-            ids = sorted({claim_id_of(e.stream) or "" for e in touched})
-            state = load_claims(conn, ids)
+            first_version: dict[str, int] = {}
+            for e in touched:
+                first_version.setdefault(claim_id_of(e.stream) or "", e.version)
+            state: dict[str, Claim] = {}
+            for cid, version in first_version.items():
+                cached = self._cache.get(cid)
+                if cached is not None and cached.version == version - 1:
+                    state[cid] = cached
+            ids = sorted(cid for cid, v in first_version.items() if cid not in state and v > 1)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                cur.execute(
+                    f"SELECT doc FROM claims WHERE id IN ({','.join([marker] * len(chunk))})",
+                    chunk,
+                )
+                for (doc,) in cur.fetchall():
+                    claim = Claim.from_json(json.loads(doc))
+                    state[claim.id] = claim
             changed: dict[str, Claim] = {}
             for e in touched:
                 cid = claim_id_of(e.stream) or ""
@@ -81,11 +124,23 @@ class ClaimsProjector:
                 if new is not None:
                     state[cid] = changed[cid] = new
             if changed:
-                _upsert(conn, claims_table, [claim_row(c) for c in changed.values()], "id")
+                rows = [tuple(claim_row(c).values()) for c in changed.values()]
+                sql = _upsert_sql("claims", _CLAIM_COLUMNS, marker)
+                if len(rows) == 1:
+                    cur.execute(sql, rows[0])
+                else:
+                    cur.executemany(sql, rows)
+                if len(self._cache) > 100_000:
+                    self._cache.clear()
+                self._cache.update(changed)
         if events:
-            set_position(conn, self.name, events[-1].position)
+            cur.execute(
+                _upsert_sql("projection_positions", ("name", "position"), marker),
+                (self.name, events[-1].position),
+            )
 
     def reset(self, conn: Connection) -> None:
+        self._cache.clear()
         conn.execute(delete(claims_table))
         set_position(conn, self.name, 0)
 

@@ -20,7 +20,12 @@ metadata = MetaData()
 events = Table(
     "events",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column(
+        "position",
+        BigInteger().with_variant(Integer, "sqlite"),  # SQLite: the rowid itself
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("stream", String(200), nullable=False),
     Column("version", Integer, nullable=False),
     Column("type", String(100), nullable=False),
@@ -35,7 +40,6 @@ events = Table(
     UniqueConstraint("stream", "version", name="uq_events_stream_version"),
     UniqueConstraint("dedup_key", name="uq_events_dedup_key"),
 )
-Index("ix_events_recorded_at", events.c.recorded_at)
 
 # Read model: the current claims. Rebuilt from the log at will.
 claims = Table(

@@ -32,7 +32,12 @@ POSTGRES_TRIGGERS = [
 def upgrade() -> None:
     op.create_table(
         "events",
-        Column("position", BigInteger, primary_key=True, autoincrement=False),
+        Column(
+            "position",
+            BigInteger().with_variant(Integer, "sqlite"),  # SQLite: the rowid itself
+            primary_key=True,
+            autoincrement=False,
+        ),
         Column("stream", String(200), nullable=False),
         Column("version", Integer, nullable=False),
         Column("type", String(100), nullable=False),
@@ -47,7 +52,6 @@ def upgrade() -> None:
         UniqueConstraint("stream", "version", name="uq_events_stream_version"),
         UniqueConstraint("dedup_key", name="uq_events_dedup_key"),
     )
-    op.create_index("ix_events_recorded_at", "events", ["recorded_at"])
     op.create_table(
         "claims",
         Column("id", String(100), primary_key=True),
