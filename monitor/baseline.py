@@ -177,3 +177,18 @@ def claims_of(path: Path) -> dict[str, Claim]:
         )
         for c in claims
     }
+
+
+def baseline_state(path: Path) -> dict[str, Claim]:
+    """The claims right after a baseline file is loaded into an empty log."""
+    from .domain.fold import claim_id_of, evolve_claim
+
+    state: dict[str, Claim] = {}
+    for n, e in enumerate(baseline_events(path), start=1):
+        cid = claim_id_of(e.stream)
+        if cid is None:
+            continue
+        new = evolve_claim(state.get(cid), e.type, e.data, n, n, e.occurred_at)
+        if new is not None:
+            state[cid] = new
+    return state

@@ -25,7 +25,8 @@ from .services.replay import ReplayResult, fold_log, verify_log
 from .store.db import safe_url
 from .timeparse import parse_moment
 
-out = Console(soft_wrap=True)
+# Wide when piped (no terminal to fit), so tables stay one line per row in logs and files.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -398,6 +399,16 @@ def import_cmd(c: Ctx, path: Path) -> None:
     verify_file(path)
     n = app.store.import_recorded(read_events(path))
     click.echo(f"{path}: {n} events imported, head {app.store.head()[1]}")
+
+
+from .cli_run import register as _register_run  # noqa: E402
+
+_register_run(cli)
+
+
+from .cli_notify import register as register_notify  # noqa: E402
+
+register_notify(cli)
 
 
 def main() -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import fastjsonschema
 
@@ -85,6 +86,11 @@ def verify_log(
     store: EventStore, until: int | None = None, progress: Progress | None = None
 ) -> ReplayResult:
     """Check every event's schema, stream version and hash, and the chain; fold as it goes."""
+    return verify_rows(store.iter_rows(0, until), progress)
+
+
+def verify_rows(rows: Iterable[Sequence[Any]], progress: Progress | None = None) -> ReplayResult:
+    """`verify_log` over rows in the events table's column order (from any source)."""
     started = time.perf_counter()
     result = ReplayResult()
     state = result.claims
@@ -100,7 +106,7 @@ def verify_log(
         if len(result.problems) < 20:
             result.problems.append(f"position {position}: {why}")
 
-    for row in store.iter_rows(0, until):
+    for row in rows:
         (
             position,
             stream,

@@ -1,0 +1,14 @@
+"""The detector: report text to observations about the tracked claims.
+
+Pure but for `load_lexicon`, which reads the shipped lexicon and any extension files.
+"""
+
+from __future__ import annotations
+
+from .detector import Detector
+from .explain import Explanation
+from .lexicon import Lexicon, LexiconError, load_lexicon
+
+DETECTOR_VERSION = "rules-1"
+
+__all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]

@@ -1,0 +1,787 @@
+"""Report text to observations: which claims a report speaks of, and what it says of their status.
+
+Per sentence: mentions (aliases, one pass, longest first, lookalikes block), cues from the
+lexicon (one pass too), clauses cut at terminators; each status cue attaches to the nearest mention
+of its clause (a coordination shares it) and is then qualified the way event-factuality work does
+it (NegEx/ConText, hedge cues): negation, question, hypothetical, opinion, history, future tense,
+hedges and attribution, another maker as the experiencer, and plausibility against the claim's
+current status. Every step leaves a reason in `why` and in the explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from monitor.domain.claims import Claim
+from monitor.domain.decide import DEFAULT_THRESHOLD
+from monitor.domain.observations import Observation, Report
+from monitor.domain.statuses import TERMINAL, lifecycle_rank
+
+from .explain import CueNote, Explanation, MentionNote, SentenceNote
+from .language import declared_language, looks_english, words_of
+from .lexicon import Lexicon, shipped_lexicon
+from .phrases import Match, PhraseMatcher
+from .sentences import split_sentences
+from .text import clean
+from .tokens import Token, phrase_keys, tokenize
+from .values import Timing, consistent, find_timings
+
+_MAYBE_TIMING = re.compile(
+    r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|spring|autumn|fall"
+)
+TARGET_STATUSES = frozenset({"stated", "revised"})
+EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
+CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
+
+WEAK_CONFIDENCE = 0.6
+HEDGE_FACTOR = 0.55
+REPORTED_FACTOR = 0.85
+UNOFFICIAL_CONFIRM_FACTOR = 0.6
+BACKWARD_FACTOR = 0.7
+NEGATION_FACTOR = 0.95
+
+BEFORE_WINDOW = 10  # a mention before its cue (subject, passive)
+AFTER_WINDOW = 5  # a mention after its cue (object)
+NEG_PRE_WINDOW = 6
+NEG_DENIAL_WINDOW = 10
+NEG_POST_WINDOW = 3
+QUALIFIER_WINDOW = 6
+GAP_WINDOW = 8
+
+DENIALS = frozenset(
+    "".join(phrase_keys(p))
+    for p in (
+        "denies",
+        "denied",
+        "deny",
+        "denying",
+        "dismissed",
+        "dismisses",
+        "rejected",
+        "rejects",
+    )
+)
+COMPANY = frozenset({"bmw", "munich", "company", "automaker", "carmaker", "brand", "group"})
+CLAUSE_PUNCT = frozenset({";", ":", "...", "-", "|"})
+COORDINATION = frozenset(
+    {
+        ",",
+        "and",
+        "or",
+        "&",
+        "as",
+        "well",
+        "plus",
+        "the",
+        "a",
+        "an",
+        "bmw",
+        "bmw's",
+        "its",
+        "both",
+        "along",
+        "with",
+        "all",
+        "new",
+        "electric",
+        "models",
+        "model",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    kind: str  # status, weak, timing
+    status: str | None
+    active: bool = False
+    tail: str | None = None  # joined key of the part after "..."
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    text: str
+    kinds: set[str] = field(default_factory=set)
+    cues: list[_Cue] = field(default_factory=list)
+    gap: tuple[int, int] | None = None  # the words skipped by "A ... B"
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    text: str
+    claims: tuple[str, ...]
+    blocked: tuple[str, ...]
+    clause: int = 0
+    group: int = 0
+    note: str = ""
+
+
+@dataclass(slots=True)
+class _Candidate:
+    claim: str
+    status: str | None
+    confidence: float
+    why: list[str]
+    value: str | None = None
+    evidence: str = ""
+
+
+class Detector:
+    """Compiled once from the claims and the lexicon; `observe` is pure and fast."""
+
+    def __init__(self, claims: Iterable[Claim], lexicon: Lexicon | None = None):
+        self.claims: dict[str, Claim] = {c.id: c for c in claims}
+        self.lexicon = lexicon or shipped_lexicon()
+        phrases: list[tuple[str, tuple[str, str]]] = []
+        for claim in self.claims.values():
+            phrases.extend((a, (claim.id, "alias")) for a in claim.aliases)
+            phrases.extend((a, (claim.id, "lookalike")) for a in claim.lookalikes)
+        self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
+        self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(self._lexicon_phrases())
+        self._stopwords = frozenset(
+            "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
+        )
+
+    # --- compile -----------------------------------------------------------------------------
+
+    def _lexicon_phrases(self) -> list[tuple[str, tuple[str, object]]]:
+        lex = self.lexicon
+        out: list[tuple[str, tuple[str, object]]] = []
+        for status, entry in lex.statuses.items():
+            active = {"".join(phrase_keys(p)) for p in entry.active_cues}
+            for kind, phrases in (("status", entry.cues), ("weak", entry.weak_cues)):
+                for phrase in (*phrases, *(entry.active_cues if kind == "status" else ())):
+                    head, _, tail = phrase.partition(" ... ")
+                    key = "".join(phrase_keys(phrase))
+                    cue = _Cue(
+                        kind, status, key in active, "".join(phrase_keys(tail)) if tail else None
+                    )
+                    out.append((head, ("cue", cue)))
+        for phrase in lex.words("timing_cues"):
+            out.append((phrase, ("cue", _Cue("timing", None))))
+        for key in (
+            "pseudo_cues",
+            "terminators",
+            "hedges",
+            "reported",
+            "official",
+            "hypothetical",
+            "opinion",
+            "future",
+            "future_time",
+            "historical",
+            "comparison",
+            "other_brands",
+        ):
+            out.extend((p, (key, None)) for p in lex.words(key))
+        for key, phrases in lex.negation.items():
+            out.extend((p, (f"neg_{key}", None)) for p in phrases)
+        return out
+
+    # --- public ------------------------------------------------------------------------------
+
+    def observe(self, report: Report) -> list[Observation]:
+        return self._run(report, None)
+
+    def explain(self, report: Report) -> Explanation:
+        notes: list[SentenceNote] = []
+        observations = self._run(report, notes)
+        lang = self._language(report)[0]
+        verdicts = tuple(
+            {
+                "claim": o.claim,
+                "status": o.status,
+                "value": o.value,
+                "confidence": round(o.confidence, 3),
+                "why": list(o.why),
+                "evidence": o.evidence,
+            }
+            for o in observations
+        )
+        return Explanation(
+            report=report.key, language=lang, sentences=tuple(notes), verdicts=verdicts
+        )
+
+    # --- pipeline ----------------------------------------------------------------------------
+
+    def _sentences(self, report: Report) -> list[str]:
+        out: list[str] = []
+        title = clean(report.title)
+        if title:
+            out.extend(split_sentences(title))
+        body = clean(report.text)
+        if body:
+            out.extend(split_sentences(body))
+        return out
+
+    def _language(self, report: Report, sentences: Sequence[str] | None = None) -> tuple[str, bool]:
+        declared = declared_language(report.lang)
+        if declared is not None:
+            return declared, declared == "en"
+        sentences = self._sentences(report) if sentences is None else sentences
+        words = (w for s in sentences for w in words_of(s))
+        english = looks_english(words, self._stopwords)
+        return ("en" if english else "not English (detected)"), english
+
+    def _run(self, report: Report, notes: list[SentenceNote] | None) -> list[Observation]:
+        sentences = self._sentences(report)
+        lang, english = self._language(report, sentences)
+        if not english:
+            if notes is not None:
+                notes.extend(
+                    SentenceNote(s, skipped=f"language {lang}: no cues read") for s in sentences
+                )
+            return []
+        best: dict[str, _Candidate] = {}
+        last_year: int | None = None
+        for sentence in sentences:
+            for cand in self._sentence(sentence, report, notes, last_year):
+                cur = best.get(cand.claim)
+                best[cand.claim] = cand if cur is None else _merge(cur, cand, self.claims)
+            if _MAYBE_TIMING.search(sentence):
+                years = [t.year for t in find_timings(sentence, report.published, last_year)]
+                if years:
+                    last_year = years[-1]
+        return [
+            Observation(
+                c.claim, c.status, round(c.confidence, 4), c.evidence, c.value, tuple(c.why)
+            )
+            for c in sorted(best.values(), key=lambda c: c.claim)
+        ]
+
+    def _sentence(
+        self,
+        sentence: str,
+        report: Report,
+        notes: list[SentenceNote] | None,
+        last_year: int | None,
+    ) -> list[_Candidate]:
+        tokens = tokenize(sentence)
+        mentions = self._find_mentions(tokens, sentence)
+        if not any(m.claims for m in mentions):
+            if notes is not None and mentions:
+                notes.append(SentenceNote(sentence, tuple(_mention_note(m) for m in mentions)))
+            return []
+        hits = _outside_mentions(self._find_cues(tokens, sentence), mentions)
+        clause_of = _clauses(tokens, hits)
+        for m in mentions:
+            m.clause = clause_of[m.start]
+        _group(mentions, tokens)
+        self._mark_mentions(mentions, hits, clause_of)
+        question = sentence.rstrip().rstrip("\"')").endswith("?")
+        reported = [h.text for h in hits if "reported" in h.kinds]
+        official = [h.text for h in hits if "official" in h.kinds]
+        timings = (
+            find_timings(sentence, report.published, last_year)
+            if _MAYBE_TIMING.search(sentence)
+            else []
+        )
+        pub_key = (report.published or "")[:7]
+
+        cands: dict[str, list[_Candidate]] = {}
+        cue_notes: list[CueNote] = []
+        for h in hits:
+            for cue in h.cues:
+                if h.start >= len(clause_of):
+                    continue
+                attached, attach_why = self._attach(h, cue, mentions, hits, clause_of)
+                decisions: list[str] = list(attach_why)
+                if not attached:
+                    cue_notes.append(
+                        CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
+                    )
+                    continue
+                qual = _qualify(h, hits, clause_of, question)
+                for m in attached:
+                    for claim_id in m.claims:
+                        cand = self._verdict(
+                            claim_id,
+                            cue,
+                            h,
+                            qual,
+                            reported,
+                            official,
+                            timings,
+                            tokens,
+                            clause_of,
+                            pub_key,
+                            sentence,
+                        )
+                        cand.why.insert(0, f"mention {m.text!r}")
+                        cands.setdefault(claim_id, []).append(cand)
+                        decisions.extend(cand.why[1:])
+                        cue_notes.append(
+                            CueNote(
+                                h.text,
+                                cue.kind,
+                                cue.status,
+                                (claim_id,),
+                                cand.status,
+                                cand.confidence,
+                                tuple(dict.fromkeys(decisions)),
+                            )
+                        )
+        out: list[_Candidate] = []
+        for m in mentions:
+            for claim_id in m.claims:
+                if claim_id not in cands:
+                    cands[claim_id] = [
+                        _Candidate(
+                            claim_id,
+                            None,
+                            0.0,
+                            [f"mention {m.text!r}; no status cue in scope"],
+                            evidence=sentence,
+                        )
+                    ]
+        for options in cands.values():
+            pick = options[0]
+            for o in options[1:]:
+                pick = _merge(pick, o, self.claims)
+            out.append(pick)
+        if notes is not None:
+            qualifiers = tuple(
+                f"{'/'.join(sorted(h.kinds))}: {h.text!r}" for h in hits if h.kinds and not h.cues
+            )
+            notes.append(
+                SentenceNote(
+                    sentence,
+                    tuple(_mention_note(m) for m in mentions),
+                    tuple(cue_notes),
+                    qualifiers,
+                )
+            )
+        return out
+
+    # --- finding ----------------------------------------------------------------------------
+
+    def _find_mentions(self, tokens: list[Token], sentence: str) -> list[_Mention]:
+        out: list[_Mention] = []
+        for m in self._mentions.find(tokens):
+            blocked = tuple(sorted({c for c, k in m.payloads if k == "lookalike"}))
+            claims = tuple(sorted({c for c, k in m.payloads if k == "alias"} - set(blocked)))
+            text = sentence[tokens[m.start].start : tokens[m.end - 1].end]
+            prev = out[-1] if out else None
+            if prev is not None and prev.end == m.start and tokens[m.start].joinable:
+                merged = self._merge_adjacent(prev, claims, text)
+                if merged is not None:
+                    out[-1] = _Mention(
+                        prev.start,
+                        m.end,
+                        f"{prev.text} {text}",
+                        merged,
+                        tuple(sorted({*prev.blocked, *blocked})),
+                    )
+                    continue
+            out.append(_Mention(m.start, m.end, text, claims, blocked))
+        return out
+
+    def _merge_adjacent(
+        self, prev: _Mention, claims: tuple[str, ...], text: str
+    ) -> tuple[str, ...] | None:
+        """ "electric ALPINA" + "iX7": one noun phrase, about the claim whose own names hold
+        both parts; None when neither does (two separate mentions)."""
+        words = "".join(phrase_keys(text))
+        for claim_id in prev.claims:
+            names = (*self.claims[claim_id].aliases, *self.claims[claim_id].lookalikes)
+            if any(words in "".join(phrase_keys(n)) for n in names):
+                return (claim_id,)
+        return None
+
+    def _find_cues(self, tokens: list[Token], sentence: str) -> list[_Hit]:
+        hits: list[_Hit] = []
+        matches: list[Match[tuple[str, object]]] = self._cues.find(tokens)
+        for m in matches:
+            hit = _Hit(m.start, m.end, sentence[tokens[m.start].start : tokens[m.end - 1].end])
+            for kind, payload in m.payloads:
+                if kind == "cue":
+                    assert isinstance(payload, _Cue)
+                    if payload.tail is None:
+                        hit.cues.append(payload)
+                        continue
+                    found = _find_tail(tokens, m.end, payload.tail)
+                    if found is not None:
+                        tail_start, end = found
+                        hits.append(
+                            _Hit(
+                                m.start,
+                                end,
+                                sentence[tokens[m.start].start : tokens[end - 1].end],
+                                cues=[_Cue(payload.kind, payload.status, payload.active)],
+                                gap=(m.end, tail_start),
+                            )
+                        )
+                else:
+                    hit.kinds.add(kind)
+            if "pseudo_cues" in hit.kinds:
+                hit.cues.clear()
+            if hit.cues or hit.kinds:
+                hits.append(hit)
+        hits.sort(key=lambda h: (h.start, -h.end))
+        return hits
+
+    def _mark_mentions(
+        self, mentions: list[_Mention], hits: list[_Hit], clause_of: list[int]
+    ) -> None:
+        """Comparisons ("a rival to the M4 Convertible") and other makers' models say nothing."""
+        for m in mentions:
+            for h in hits:
+                if clause_of[h.start] != m.clause or h.end > m.start or m.start - h.end > 2:
+                    continue
+                if "comparison" in h.kinds:
+                    m.note = f"point of comparison ({h.text!r})"
+                elif "other_brands" in h.kinds:
+                    m.note = f"another maker's ({h.text!r})"
+
+    # --- attaching --------------------------------------------------------------------------
+
+    def _attach(
+        self,
+        h: _Hit,
+        cue: _Cue,
+        mentions: list[_Mention],
+        hits: list[_Hit],
+        clause_of: list[int],
+    ) -> tuple[list[_Mention], list[str]]:
+        clause = clause_of[h.start]
+        best: tuple[int, int, _Mention] | None = None
+        for m in mentions:
+            if not m.claims or m.clause != clause:
+                continue
+            if m.end <= h.start:
+                if cue.active:
+                    continue  # "the iX4 is killing off its twin": the mention is the agent
+                d, side = h.start - m.end, 0
+                if d > BEFORE_WINDOW:
+                    continue
+            elif m.start >= h.end:
+                d, side = m.start - h.end, 1
+                if d > AFTER_WINDOW:
+                    continue
+            else:
+                d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
+            if best is None or (d, side) < best[:2]:
+                best = (d, side, m)
+        if best is None:
+            return [], ["no mention of a tracked claim within reach in this clause"]
+        d, _, chosen = best
+        lo, hi = (chosen.end, h.start) if chosen.end <= h.start else (h.end, chosen.start)
+        for other in hits:
+            if "other_brands" in other.kinds and clause_of[other.start] == clause:
+                between = lo <= other.start < hi
+                closer = other.end <= h.start and h.start - other.end <= d
+                if between or closer:
+                    return [], [f"experiencer: another maker ({other.text!r}) is the subject"]
+        if chosen.note:
+            return [], [f"mention {chosen.text!r} is a {chosen.note}"]
+        group = [m for m in mentions if m.group == chosen.group and m.claims and not m.note]
+        why = [f"attached to nearest mention {chosen.text!r} ({d} words away)"]
+        if len(group) > 1:
+            why.append("coordination shares the cue: " + ", ".join(repr(m.text) for m in group))
+        return group, why
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def _verdict(
+        self,
+        claim_id: str,
+        cue: _Cue,
+        h: _Hit,
+        qual: dict[str, str],
+        reported: list[str],
+        official: list[str],
+        timings: list[Timing],
+        tokens: list[Token],
+        clause_of: list[int],
+        pub_key: str,
+        sentence: str,
+    ) -> _Candidate:
+        claim = self.claims[claim_id]
+        why: list[str] = []
+        cand = _Candidate(claim_id, None, 0.0, why, evidence=sentence)
+        if cue.kind == "timing":
+            status: str | None = None
+            confidence = 0.85
+            why.append(f"timing cue {h.text!r}")
+        else:
+            assert cue.status is not None
+            entry = self.lexicon.statuses[cue.status]
+            status = _family(cue.status, claim.status)
+            if status is None:
+                why.append(
+                    f"cue {h.text!r} ({cue.status}) does not apply to a {claim.status} claim"
+                )
+                return cand
+            if status != cue.status:
+                why.append(f"cue {h.text!r} ({cue.status}) read as {status} for this claim")
+            else:
+                why.append(f"cue {h.text!r} -> {status}")
+            confidence = entry.confidence
+            if cue.kind == "weak":
+                confidence = min(confidence, WEAK_CONFIDENCE)
+                why.append("weak cue")
+        for key in ("question", "hypothetical", "opinion", "historical"):
+            if key in qual:
+                why.append(f"{key}: {qual[key]} -> says nothing of the status")
+                return cand
+        if cue.kind != "timing":
+            entry = self.lexicon.statuses[cue.status or ""]
+            if "negation" in qual:
+                status = (
+                    self.lexicon.statuses[status or ""].negated
+                    if status in self.lexicon.statuses
+                    else None
+                )
+                confidence *= NEGATION_FACTOR
+                why.append(f"negated by {qual['negation']} -> {status or 'nothing'}")
+                if status is None:
+                    return _no_status(cand)
+            elif cue.status not in CORROBORATION_ONLY:
+                future = qual.get("future") or _future_timing(
+                    entry.stage, h, timings, tokens, clause_of, pub_key
+                )
+                if future:
+                    mapped = self.lexicon.statuses[status or ""].future if status else None
+                    if status in EXISTING and cue.status == "cancelled":
+                        mapped = "ending"
+                    why.append(f"future or planned ({future}) -> {mapped or 'stage not reached'}")
+                    status = mapped
+                    if status is None:
+                        return _no_status(cand)
+        if "hedge" in qual:
+            confidence *= HEDGE_FACTOR
+            why.append(f"hedged by {qual['hedge']}")
+        needs_official = (
+            cue.kind != "timing" and self.lexicon.statuses[cue.status or ""].needs_official
+        )
+        if needs_official and not official:
+            agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
+            if any(k in COMPANY for k in agent):
+                official = [f"{tokens[h.start - 1].text} {h.text}".strip()]
+        if reported and not (needs_official and official):
+            if needs_official and status == "confirmed":
+                confidence *= UNOFFICIAL_CONFIRM_FACTOR
+                why.append(f"unofficial attribution ({reported[0]!r}) cannot confirm")
+            else:
+                confidence *= REPORTED_FACTOR
+                why.append(f"reported speech ({reported[0]!r}): less certain")
+        elif official:
+            why.append(f"official attribution ({official[0]!r})")
+        if status is not None and status != claim.status:
+            cur_rank, new_rank = lifecycle_rank(claim.status), lifecycle_rank(status)
+            if cur_rank is not None and new_rank is not None and new_rank < cur_rank:
+                confidence *= BACKWARD_FACTOR
+                why.append(f"step backwards from {claim.status}: needs more than this")
+            if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
+                confidence *= BACKWARD_FACTOR
+                why.append(f"{status} needs an explicit, unhedged cue")
+        cand.status = status
+        cand.confidence = min(confidence, 0.99)
+        value = _nearest_timing(h, timings, tokens, clause_of)
+        if value is not None and not consistent(value.value, claim.value):
+            cand.value = value.value
+            why.append(f"timing {sentence[value.start : value.end]!r} -> {value.value}")
+        return cand
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _no_status(cand: _Candidate) -> _Candidate:
+    cand.status = None
+    cand.confidence = 0.0
+    return cand
+
+
+def _family(cue_status: str, claim_status: str) -> str | None:
+    """Goals have their own statuses; a cancellation of a goal is a revision, of a model in
+    production its discontinuation."""
+    if claim_status in TARGET_STATUSES:
+        if cue_status in TARGET_STATUSES:
+            return cue_status
+        return "revised" if cue_status == "cancelled" else None
+    if cue_status in TARGET_STATUSES:
+        return None
+    if cue_status == "cancelled" and claim_status in EXISTING:
+        return "discontinued"
+    if cue_status == "unknown":
+        return None
+    return cue_status
+
+
+def _merge(a: _Candidate, b: _Candidate, claims: Mapping[str, Claim]) -> _Candidate:
+    """The stronger reading of one claim; a value found by either survives."""
+    current = claims[a.claim].status if a.claim in claims else None
+
+    def rank(c: _Candidate) -> tuple[int, float, int]:
+        confident = c.status is not None and c.confidence >= DEFAULT_THRESHOLD
+        return (
+            2 if confident else (1 if c.status is not None else 0),
+            c.confidence,
+            1 if c.status != current else 0,
+        )
+
+    win, lose = (a, b) if rank(a) >= rank(b) else (b, a)
+    if (
+        lose.value is not None
+        and lose.confidence >= DEFAULT_THRESHOLD
+        and (
+            win.value is None
+            or (win.value[:4] == lose.value[:4] and len(lose.value) > len(win.value))
+        )
+    ):
+        win.value = lose.value  # "2029" and "the first half of 2029": 2029-H1
+    return win
+
+
+def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | None:
+    for i in range(start, min(len(tokens), start + GAP_WINDOW)):
+        if tokens[i].key in CLAUSE_PUNCT:
+            return None
+        key = ""
+        for j in range(i, min(len(tokens), i + 4)):
+            key += tokens[j].key
+            if key == tail:
+                return i, j + 1
+            if not tail.startswith(key):
+                break
+    return None
+
+
+def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
+    """Words inside a model name are not cues ("coupe prototype", "Final Edition" of a name)."""
+    spans = [(m.start, m.end) for m in mentions if m.claims or m.blocked]
+
+    def clashes(h: _Hit) -> bool:
+        for s, e in spans:
+            if s < h.end and h.start < e and not (h.gap and h.gap[0] <= s and e <= h.gap[1]):
+                return True
+        return False
+
+    return [h for h in hits if not clashes(h)]
+
+
+def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
+    starts = {h.start for h in hits if "terminators" in h.kinds and not h.cues}
+    out: list[int] = []
+    clause = 0
+    for i, t in enumerate(tokens):
+        if t.key in CLAUSE_PUNCT or i in starts:
+            clause += 1
+        out.append(clause)
+    return out
+
+
+def _group(mentions: list[_Mention], tokens: list[Token]) -> None:
+    """Coordinated mentions ("the iX5, iX6 and iX7") share one group and so one cue."""
+    group = 0
+    prev: _Mention | None = None
+    for m in mentions:
+        if prev is None or prev.clause != m.clause:
+            group += 1
+        else:
+            between = tokens[prev.end : m.start]
+            if not (len(between) <= 4 and all(t.key in COORDINATION for t in between)):
+                group += 1
+        m.group = group
+        prev = m
+
+
+def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) -> dict[str, str]:
+    """The qualifiers in scope of one cue (first found of each kind), NegEx/ConText style."""
+    clause = clause_of[h.start]
+    out: dict[str, str] = {}
+    if question:
+        out["question"] = "the sentence is a question"
+    for o in hits:
+        if o is h or clause_of[o.start] != clause or o.cues:
+            continue
+        before = o.end <= h.start
+        gap = h.start - o.end if before else o.start - h.end
+        kinds = o.kinds
+        if "neg_pseudo" in kinds:
+            continue
+        if "neg_pre" in kinds and before:
+            window = (
+                NEG_DENIAL_WINDOW if "".join(phrase_keys(o.text)) in DENIALS else NEG_PRE_WINDOW
+            )
+            if gap <= window:
+                out.setdefault("negation", repr(o.text))
+        if "neg_post" in kinds and not before and gap <= NEG_POST_WINDOW:
+            out.setdefault("negation", repr(o.text))
+        if "hypothetical" in kinds and before:
+            out.setdefault("hypothetical", repr(o.text))
+        for key in ("opinion", "historical", "future"):
+            if key in kinds and before and gap <= QUALIFIER_WINDOW:
+                out.setdefault(key, repr(o.text))
+        if "future_time" in kinds and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1):
+            out.setdefault("future", repr(o.text))
+        if "hedges" in kinds:
+            out.setdefault("hedge", repr(o.text))
+    return out
+
+
+def _future_timing(
+    stage: bool,
+    h: _Hit,
+    timings: list[Timing],
+    tokens: list[Token],
+    clause_of: list[int],
+    pub_key: str,
+) -> str | None:
+    """A stage cue dated after the report ("production starts in November 2026") is a plan."""
+    if not stage or not pub_key:
+        return None
+    clause = clause_of[h.start]
+    for t in timings:
+        idx = _token_at(tokens, t.start)
+        if idx is None or clause_of[idx] != clause:
+            continue
+        if t.value[:7] > pub_key[: len(t.value[:7])] and not (
+            len(t.value) == 7
+            and t.value[4] == "-"
+            and t.value[5] == "H"
+            and t.value[:4] == pub_key[:4]
+        ):
+            return f"dated {t.value}, after the report"
+    return None
+
+
+def _token_at(tokens: list[Token], offset: int) -> int | None:
+    for i, t in enumerate(tokens):
+        if t.end > offset:
+            return i
+    return None
+
+
+def _nearest_timing(
+    h: _Hit, timings: list[Timing], tokens: list[Token], clause_of: list[int]
+) -> Timing | None:
+    clause = clause_of[h.start]
+    best: tuple[int, Timing] | None = None
+    same_clause: list[Timing] = []
+    for t in timings:
+        idx = _token_at(tokens, t.start)
+        if idx is None or clause_of[idx] != clause:
+            continue
+        same_clause.append(t)
+        d = abs(idx - h.start)
+        if best is None or d < best[0]:
+            best = (d, t)
+    if best is None:
+        return None
+    pick = best[1]
+    for t in same_clause:  # "2029, ... the first half of that year" -> 2029-H1
+        if t.value[:4] == pick.value[:4] and len(t.value) > len(pick.value):
+            pick = t
+    return pick
+
+
+def _mention_note(m: _Mention) -> MentionNote:
+    return MentionNote(m.text, m.claims, m.blocked, m.note)

@@ -1,0 +1,71 @@
+"""One pass over a sentence's words finds every phrase of a dictionary, longest first.
+
+The dictionary maps the joined key of each phrase to its payloads. At each word the matcher extends
+a candidate while it is still a prefix of some key, so the work per word does not depend on how many
+phrases there are (1,000 claims cost what 17 do); leftmost-longest, non-overlapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .tokens import Token, phrase_keys
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[P]):
+    start: int  # first token index
+    end: int  # one past the last token index
+    payloads: tuple[P, ...]
+
+
+class PhraseMatcher(Generic[P]):
+    def __init__(self, phrases: Iterable[tuple[str, P]]):
+        table: dict[str, list[P]] = {}
+        for phrase, payload in phrases:
+            key = "".join(phrase_keys(phrase))
+            if not key:
+                continue
+            bucket = table.setdefault(key, [])
+            if payload not in bucket:
+                bucket.append(payload)
+        self._table: dict[str, tuple[P, ...]] = {k: tuple(v) for k, v in table.items()}
+        prefixes: set[str] = set()
+        for key in self._table:
+            for i in range(1, len(key) + 1):
+                prefixes.add(key[:i])
+        self._prefixes = frozenset(prefixes)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def find(self, tokens: Sequence[Token]) -> list[Match[P]]:
+        out: list[Match[P]] = []
+        table, prefixes = self._table, self._prefixes
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            key = tok.key
+            best_end = -1
+            if tok.is_word and key in prefixes:
+                j = i
+                while True:
+                    if key in table:
+                        best_end = j + 1
+                    j += 1
+                    if j >= n or not tokens[j].joinable:
+                        break
+                    key = key + tokens[j].key
+                    if key not in prefixes:
+                        break
+            if best_end > 0:
+                out.append(Match(i, best_end, table["".join(t.key for t in tokens[i:best_end])]))
+                i = best_end
+            else:
+                i += 1
+        return out

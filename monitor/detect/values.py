@@ -1,0 +1,149 @@
+"""Timings in a sentence, as claim values: "2029", "2029-H1", "2026-03".
+
+Choices (documented, not guessed per sentence):
+- "first half", "early", "spring", "H1", "Q1"/"Q2" -> YYYY-H1; "second half", "late", "end of",
+  "autumn"/"fall", "H2", "Q3"/"Q4" -> YYYY-H2;
+- "by the end of 2027" is a deadline, not a half -> "2027"; "mid-2027" -> "2027";
+- "March 2026" -> "2026-03"; a month without a year takes the report's year (next year when the
+  month has passed by the report's date);
+- "next year", "this year", "that year" resolve against the report's date or the last year named;
+- a year followed by a maker or model name ("2025 BMW M4") is a model year, not a timing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:20[1-4]\d)"
+_YREF = rf"(?:{_YEAR}|next year|this year|that year|the year|the following year)"
+_H1 = r"first half|1st half|first six months|early|beginning of|start of|spring|h1|q1|q2"
+_H2 = r"second half|2nd half|latter half|last six months|late|end of|autumn|fall|h2|q3|q4"
+
+_PATTERNS = [
+    ("deadline", re.compile(rf"\bby\s+the\s+end\s+of\s+({_YREF})\b", re.I)),
+    ("half", re.compile(rf"\b(?:the\s+)?({_H1}|{_H2})(?:\s+of)?[\s-]+({_YREF})\b", re.I)),
+    ("half_post", re.compile(rf"\b({_YEAR})[\s-]*(h1|h2|q[1-4])\b", re.I)),
+    ("mid", re.compile(rf"\b(?:mid|middle\s+of)[\s-]*({_YREF})\b", re.I)),
+    (
+        "month",
+        re.compile(rf"\b({_MONTH_RE})\.?(?:\s+of)?(?:\s+({_YEAR}|next year|this year))?\b", re.I),
+    ),
+    ("year", re.compile(rf"(?<![\w.-])({_YEAR})(?![\w%]|\s*(?:BMW|[A-Z][a-z]*\s+[A-Z0-9]))")),
+    ("relative", re.compile(r"\b(next year|this year|later this year)\b", re.I)),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    value: str
+    start: int  # character offsets in the sentence
+    end: int
+
+    @property
+    def year(self) -> int:
+        return int(self.value[:4])
+
+
+def _resolve_year(ref: str, published_year: int | None, last_year: int | None) -> int | None:
+    ref = ref.lower()
+    if ref.isdigit():
+        return int(ref)
+    if ref in ("that year", "the year", "the following year") and last_year is not None:
+        return last_year + (1 if ref == "the following year" else 0)
+    if published_year is None:
+        return None
+    if ref == "next year":
+        return published_year + 1
+    if ref in ("this year", "the year", "later this year"):
+        return published_year
+    return None
+
+
+def _half(word: str) -> str:
+    w = word.lower()
+    return "H1" if re.fullmatch(_H1, w) else "H2"
+
+
+def find_timings(
+    sentence: str, published: str | None = None, last_year: int | None = None
+) -> list[Timing]:
+    """Every timing in the sentence, most specific first where two overlap."""
+    pub_year = int(published[:4]) if published and published[:4].isdigit() else None
+    pub_month = (
+        int(published[5:7])
+        if published and len(published) >= 7 and published[5:7].isdigit()
+        else None
+    )
+    years_named = [int(y) for y in re.findall(rf"\b({_YEAR})\b", sentence)]
+    last = years_named[0] if years_named else last_year
+    found: list[Timing] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(value: str, start: int, end: int) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Timing(value, start, end))
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            if kind == "half":
+                year = _resolve_year(m.group(2), pub_year, last)
+                if year is not None:
+                    add(f"{year}-{_half(m.group(1))}", m.start(), m.end())
+            elif kind == "half_post":
+                add(f"{m.group(1)}-{_half(m.group(2))}", m.start(), m.end())
+            elif kind in ("deadline", "mid"):
+                year = _resolve_year(m.group(1), pub_year, last)
+                if year is not None:
+                    add(str(year), m.start(), m.end())
+            elif kind == "month":
+                word = m.group(1)
+                if word[0].islower() or (word.lower() == "may" and not m.group(2)):
+                    continue  # months are capitalised; "May" alone may be the modal verb
+                month = MONTHS[word.lower()]
+                ref = m.group(2)
+                year = _resolve_year(ref, pub_year, last) if ref else None
+                if year is None and ref is None and pub_year is not None:
+                    year = pub_year + (1 if pub_month and month < pub_month else 0)
+                if year is not None:
+                    add(f"{year}-{month:02d}", m.start(), m.end())
+            elif kind == "year":
+                add(m.group(1), m.start(), m.end())
+            elif kind == "relative":
+                year = _resolve_year(m.group(1), pub_year, last)
+                if year is not None:
+                    add(str(year), m.start(), m.end())
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def consistent(value: str, current: str | None) -> bool:
+    """Does the timing say no more than the claim's current value ("2028" vs "2028-H2")?"""
+    if current is None:
+        return False
+    if value == current:
+        return True
+    return value in current

@@ -1,0 +1,172 @@
+"""Unit tests for the detector's pieces: text, sentences, matching, lexicon, values, explain."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.baseline import claims_of
+from monitor.detect import DETECTOR_VERSION, Detector, LexiconError, load_lexicon
+from monitor.detect.phrases import PhraseMatcher
+from monitor.detect.sentences import split_sentences
+from monitor.detect.text import clean
+from monitor.detect.tokens import tokenize
+from monitor.detect.values import consistent, find_timings
+from monitor.domain.claims import Claim
+from monitor.domain.observations import Report
+
+ROOT = Path(__file__).parents[1]
+BASELINE = claims_of(ROOT / "events/src/bmw-neue-klasse-2024.claims.json")
+DETECTOR = Detector(BASELINE.values())
+
+
+def observe(title: str, text: str = "", published: str = "2025-09-01T00:00:00Z") -> dict:
+    obs = DETECTOR.observe(Report(key="t", title=title, text=text, published=published))
+    return {o.claim: o for o in obs}
+
+
+def test_html_entities_quotes_and_dashes_are_normalised():
+    assert (
+        clean("<p>BMW&rsquo;s <b>i4&nbsp;Coupe</b> &ndash; approved</p>")
+        == "BMW's i4 Coupe - approved"
+    )
+    assert clean("\u201cNA3\u201d droptop\u2026") == '"NA3" droptop...'
+
+
+def test_sentences_survive_abbreviations_decimals_and_model_names():
+    text = "The X5 xDrive50e has a 25.7 kWh battery. BMW said so. The U.S. gets the i4 M50 first."
+    assert split_sentences(text) == [
+        "The X5 xDrive50e has a 25.7 kWh battery.",
+        "BMW said so.",
+        "The U.S. gets the i4 M50 first.",
+    ]
+
+
+@pytest.mark.parametrize("written", ["drop-top", "droptop", "drop top", "DROP-TOP"])
+def test_matching_ignores_case_and_hyphens(written):
+    matcher = PhraseMatcher([("i4 drop-top", "x")])
+    assert [m.payloads for m in matcher.find(tokenize(f"the i4 {written} is here"))] == [("x",)]
+
+
+def test_longest_match_wins_and_lookalikes_block():
+    assert set(observe("i4 Gran Coupe approved for a facelift")) == set()
+    assert "ix7-clar" not in observe("The iX7 ALPINA has been unveiled")
+    assert observe("The iX7 ALPINA has been unveiled")["ix7-alpina"].status == "revealed"
+    assert "i3-sedan" not in observe("The carbon i3 hatchback was discontinued in 2022")
+    assert "ix3" not in observe("The outgoing iX3 has been discontinued")
+
+
+def test_matching_cost_does_not_grow_with_the_number_of_claims():
+    many = list(BASELINE.values()) + [
+        Claim(id=f"c{i}", subject="x", status="rumored", aliases=(f"Model Z{i}", f"Z{i} EV"))
+        for i in range(1000)
+    ]
+    big = Detector(many)
+    report = Report(
+        key="r", title="BMW has approved the i4 Convertible", text="The NA3 is due in 2029. " * 8
+    )
+    for det in (DETECTOR, big):
+        det.observe(report)
+    t0 = time.perf_counter()
+    for _ in range(50):
+        DETECTOR.observe(report)
+    t1 = time.perf_counter()
+    for _ in range(50):
+        big.observe(report)
+    t2 = time.perf_counter()
+    assert (t2 - t1) < 2.0 * (t1 - t0) + 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("production in the second half of 2028", "2028-H2"),
+        ("production in the first half of 2029", "2029-H1"),
+        ("before production ends in March 2026", "2026-03"),
+        ("due in 2029", "2029"),
+        ("by the end of 2027", "2027"),
+        ("a late-2028 start", "2028-H2"),
+        ("slipped to 2029, now planned for the first half of that year", "2029-H1"),
+    ],
+)
+def test_timings(text, value):
+    assert value in [t.value for t in find_timings(text, "2025-06-01")]
+
+
+def test_model_years_are_not_timings_and_consistent_values_are_kept():
+    assert find_timings("The 2025 BMW M4 Convertible review") == []
+    assert consistent("2028", "2028-H2") and not consistent("2029", "2028-H2")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "claim", "status"),
+    [
+        ("BMW has signed off the i4 Convertible", "", "i4-convertible-na3", "approved"),
+        ("The NA3 has not been approved", "", "i4-convertible-na3", "unapproved"),
+        ("BMW is yet to give the NA3 the go-ahead", "", "i4-convertible-na3", "unapproved"),
+        ("BMW will start iX3 production next month", "", "ix3", None),
+        ("BMW i4 Convertible reportedly scrapped", "", "i4-convertible-na3", "cancelled"),
+        ("The iX5, iX6 and iX7 have been cancelled", "", "ix6-clar", "cancelled"),
+        ("BMW softens its EV goal", "", "bmw-2030-target", "revised"),
+        ("Z4 production ends in March 2026", "", "z4", "ending"),
+    ],
+)
+def test_status_readings(title, text, claim, status):
+    got = observe(title, text).get(claim)
+    assert got is not None
+    assert (got.status if got.confidence >= 0.7 or got.status is None else "suspected") == status
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Will BMW approve the i4 Convertible?",
+        "If approved, the NA3 would arrive in 2029",
+        "The i4 Convertible deserves approval",
+        "The NA3 may be approved soon",
+        "Audi has approved its electric convertible",
+    ],
+)
+def test_traps_change_nothing(title):
+    got = observe(title).get("i4-convertible-na3")
+    assert got is None or got.status in (None, "unapproved") or got.confidence < 0.7
+
+
+def test_every_observation_says_why_with_evidence():
+    obs = observe("BMW green-lights the i4 Convertible", "It is due in the first half of 2029.")
+    o = obs["i4-convertible-na3"]
+    assert o.why and o.evidence == "BMW green-lights the i4 Convertible" and 0 < o.confidence <= 1
+
+
+def test_explanation_has_text_and_json():
+    report = Report(key="r", title="BMW has not approved the NA3, but the i4 Coupe is approved")
+    exp = DETECTOR.explain(report)
+    text = exp.to_text()
+    assert "negated by" in text and "i4-coupe-na2" in text
+    data = exp.to_json()
+    json.dumps(data)
+    assert data["sentences"][0]["cues"] and DETECTOR_VERSION
+
+
+def test_lexicon_extension_adds_phrases(tmp_path):
+    ext = tmp_path / "extra.json"
+    ext.write_text(json.dumps({"statuses": {"approved": {"cues": ["given the thumbs-up"]}}}))
+    det = Detector(BASELINE.values(), load_lexicon([ext]))
+    obs = det.observe(Report(key="r", title="BMW has given the thumbs-up to the i4 Convertible"))
+    assert obs[0].status == "approved"
+
+
+def test_bad_lexicon_names_file_and_path(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"statuses": {"approved": {"cues": [3]}}}))
+    with pytest.raises(LexiconError) as err:
+        load_lexicon([bad])
+    assert "bad.json" in str(err.value) and "$.statuses.approved.cues[0]" in str(err.value)
+    assert isinstance(err.value, ValueError)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{nope")
+    with pytest.raises(LexiconError, match="broken.json"):
+        load_lexicon([broken])
