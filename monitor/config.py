@@ -183,7 +183,10 @@ def load_settings(
     mail = MailConfig(**mail_raw)
     here = path.parent if path else Path.cwd()
     feeds = _feeds(raw["feeds"]) if "feeds" in raw else default_feeds()
-    subscriptions = tuple(raw.get("subscriptions", ()))
+    subscriptions = tuple(
+        {"name": f"subscription-{i + 1}", **sub}
+        for i, sub in enumerate(raw.get("subscriptions", ()))
+    )
     if not subscriptions:
         default_to = os.environ.get("MONITOR_MAIL_TO", "you@localhost")
         subscriptions = ({"name": "default", "to": [default_to], "claims": ["*"]},)

@@ -195,3 +195,13 @@ def test_export_then_import_round_trips_through_a_real_store(tmp_path_factory, s
     assert fold_log(store).claims == fold(log)
     store.close()
     engine.dispose()
+
+
+@given(st.lists(step, max_size=60))
+def test_the_replay_fast_path_equals_the_domain_fold(steps):
+    from monitor.services.replay import fold_rows
+
+    log = build_chain(steps)
+    rows = [(e.position, e.stream, e.version, e.type, e.recorded_at, canonical_json(e.data),
+             e.schema_version) for e in log]
+    assert fold_rows(rows) == fold(log)

@@ -399,7 +399,9 @@ class EventStore:
             ],
         )
         for projector in self.projectors:
-            projector.apply(conn, chunk)
+            # An import restores history: projectors with side effects (the outbox) stay out.
+            if getattr(projector, "on_import", True):
+                projector.apply(conn, chunk)
 
     # ---- reading -------------------------------------------------------------------------
     def iter_rows(

@@ -101,6 +101,9 @@ reports = Table(
 Index("ix_reports_feed_identity", reports.c.feed, reports.c.identity)
 
 # The transactional outbox: a message to send, queued with the event that causes it.
+# state: pending -> sending (leased by one delivery worker) -> delivered | dead; a transient
+# failure puts a row back to pending with a later next_attempt_at. Times are ISO 8601 UTC text
+# with microseconds (they sort as text).
 outbox = Table(
     "outbox",
     metadata,
@@ -116,9 +119,12 @@ outbox = Table(
     Column("state", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", String(40), nullable=False),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_until", String(40), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("created_at", String(40), nullable=False),
     Column("delivered_at", String(40), nullable=True),
     UniqueConstraint("event_position", "subscription", name="uq_outbox_event_subscription"),
 )
 Index("ix_outbox_state_due", outbox.c.state, outbox.c.next_attempt_at)
+Index("ix_outbox_digest", outbox.c.subscription, outbox.c.period)

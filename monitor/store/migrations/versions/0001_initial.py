@@ -113,12 +113,15 @@ def upgrade() -> None:
         Column("state", String(20), nullable=False),
         Column("attempts", Integer, nullable=False),
         Column("next_attempt_at", String(40), nullable=False),
+        Column("lease_owner", String(100), nullable=True),
+        Column("lease_until", String(40), nullable=True),
         Column("last_error", Text, nullable=True),
         Column("created_at", String(40), nullable=False),
         Column("delivered_at", String(40), nullable=True),
         UniqueConstraint("event_position", "subscription", name="uq_outbox_event_subscription"),
     )
     op.create_index("ix_outbox_state_due", "outbox", ["state", "next_attempt_at"])
+    op.create_index("ix_outbox_digest", "outbox", ["subscription", "period"])
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_TRIGGERS if dialect == "sqlite" else POSTGRES_TRIGGERS:
         op.execute(statement)

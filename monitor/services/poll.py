@@ -1,0 +1,518 @@
+"""Polling one feed: fetch (conditional GET), parse, record new and revised reports, diff them.
+
+A report's event and the claim events it causes are appended in one transaction together with
+the feed's operational state, so a crash never leaves a report recorded but not diffed, or
+diffed twice. One failing feed never stops the others: its error is data on its state, and even
+an unexpected exception while recording ends as a recorded feed error.
+
+Two daemons on one database share the work through a lease on the feed's row (taken with the
+row's fresh state, so health events are judged on what the other daemon last wrote); the
+dedup keys of report and claim events keep the log exactly-once even if two did poll at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from ..app import App
+from ..domain import events as ev
+from ..domain.observations import Report
+from ..feeds.fetch import Fetcher, FetchPolicy, FetchResult
+from ..feeds.parse import FeedParseError, ParsedEntry, parse_feed
+from ..feeds.politeness import HostGate, backoff_seconds, host_key, jittered_interval
+from ..store.db import is_sqlite, translate_errors
+from ..store.eventstore import Writer
+from ..store.projections import load_claims
+from ..store.tables import feed_state, reports
+from .diffing import DetectorCache, apply_recorded, diff_report, report_key
+from .feeds import FeedView, _row_view
+
+log = logging.getLogger("monitor.poll")
+
+MAX_TEXT = 200_000  # the ReportRecorded schema's maxLength for text
+RETRY_AFTER_CAP = 7 * 86400.0  # a server's Retry-After is honoured, up to a week
+MAX_HOST_WAIT = 30.0  # longer than this behind a host's Retry-After: reschedule, don't block
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def identity_digest(identity: str) -> str:
+    """A bounded stand-in for an entry identity in keys (a guid can be any length)."""
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class PollOutcome:
+    feed: str
+    url: str
+    status: int | None = None
+    not_modified: bool = False
+    new: int = 0
+    revised: int = 0
+    changes: int = 0
+    value_changes: int = 0
+    suspected: int = 0
+    corroborations: int = 0
+    error: str | None = None
+    warning: str | None = None
+    ms: float = 0.0
+    skipped: str | None = None  # why the feed was not polled (leased elsewhere, not due)
+    events: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+    def count(self, recorded: list[ev.RecordedEvent]) -> None:
+        for e in recorded:
+            if e.type == ev.REPORT_RECORDED:
+                self.new += 1
+            elif e.type == ev.REPORT_REVISED:
+                self.revised += 1
+            elif e.type == ev.CLAIM_STATUS_CHANGED:
+                self.changes += 1
+            elif e.type == ev.CLAIM_VALUE_CHANGED:
+                self.value_changes += 1
+            elif e.type == ev.CHANGE_SUSPECTED:
+                self.suspected += 1
+            elif e.type == ev.CLAIM_CORROBORATED:
+                self.corroborations += 1
+
+
+def default_owner() -> str:
+    """Unique per Poller: two pollers in one process (tests, a CLI beside a daemon) are two
+    owners, so a lease is never re-entered by a second poll of the same feed."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _error_result(url: str, message: str, base: FetchResult | None = None) -> FetchResult:
+    if base is not None:
+        return dataclasses.replace(
+            base,
+            body=None,
+            not_modified=False,
+            permanent_redirect_to=None,
+            gone=False,
+            retry_after=None,
+            error=message,
+        )
+    return FetchResult(
+        url=url, final_url=url, status=None, body=None, headers={}, etag=None,
+        last_modified=None, not_modified=False, permanent_redirect_to=None, gone=False,
+        retry_after=None, error=message, elapsed_ms=0.0,
+    )  # fmt: skip
+
+
+class Poller:
+    """Polls feeds for one daemon (or one `run --once`); thread-safe."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        fetcher: Fetcher | None = None,
+        gate: HostGate | None = None,
+        rng: random.Random | None = None,
+        owner: str | None = None,
+        detectors: DetectorCache | None = None,
+    ) -> None:
+        self.app = app
+        p = app.settings.polling
+        self.fetcher = fetcher or Fetcher(
+            FetchPolicy(
+                timeout_connect=p.connect_timeout,
+                timeout_read=p.read_timeout,
+                max_bytes=p.max_bytes,
+            ),
+            max_connections=max(16, 2 * p.workers),
+        )
+        self.gate = gate or HostGate(min_gap=p.host_gap)
+        self.rng = rng or random.Random()
+        self.owner = owner or default_owner()
+        self.detectors = detectors or DetectorCache(app.settings)
+        # A poll's fetch ends by its deadline; the margin covers parsing and diffing.
+        self.lease_seconds = p.connect_timeout + p.read_timeout + 300
+        self._sqlite = is_sqlite(app.engine)
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    @contextmanager
+    def _txn(self) -> Iterator[Connection]:
+        """A short write transaction (SQLite: BEGIN IMMEDIATE, so it waits instead of failing
+        to upgrade a stale read snapshot)."""
+        with translate_errors(self.app.settings.database_url), self.app.engine.connect() as conn:
+            if self._sqlite:
+                conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+
+    # ---- leases: two daemons never poll one feed at once --------------------------------
+    def lease(self, feed_id: str, now: datetime, *, due_only: bool = False) -> FeedView | None:
+        """Take the feed's lease; returns its fresh state, or None when another poller holds
+        it, it is disabled or unsubscribed, or (``due_only``) someone polled it meanwhile."""
+        stamp = iso(now)
+        conds = [
+            feed_state.c.id == feed_id,
+            feed_state.c.subscribed == 1,
+            feed_state.c.state != "disabled",
+            or_(feed_state.c.lease_until.is_(None), feed_state.c.lease_until < stamp),
+        ]
+        if due_only:
+            conds.append(or_(feed_state.c.next_due.is_(None), feed_state.c.next_due <= stamp))
+        with self._txn() as conn:
+            row = conn.execute(
+                update(feed_state)
+                .where(and_(*conds))
+                .values(
+                    lease_owner=self.owner,
+                    lease_until=iso(now + timedelta(seconds=self.lease_seconds)),
+                )
+                .returning(*feed_state.c)
+            ).first()
+        return _row_view(row) if row is not None else None
+
+    def release(self, feed_id: str, **values: Any) -> None:
+        with self._txn() as conn:
+            conn.execute(
+                update(feed_state)
+                .where(and_(feed_state.c.id == feed_id, feed_state.c.lease_owner == self.owner))
+                .values(lease_owner=None, lease_until=None, **values)
+            )
+
+    # ---- one poll -----------------------------------------------------------------------
+    def poll(
+        self, feed: FeedView, now: datetime | None = None, *, due_only: bool = False
+    ) -> PollOutcome:
+        """Poll one feed; never raises for the feed's own problems (they are its state)."""
+        now = now or datetime.now(UTC)
+        outcome = PollOutcome(feed=feed.id, url=feed.url)
+        try:
+            current = self.lease(feed.id, now, due_only=due_only)
+        except Exception as exc:  # the database is away: nothing was written
+            log.warning("could not lease feed %s: %s", feed.id, exc)
+            outcome.error = f"could not lease: {exc}"
+            return outcome
+        if current is None:
+            outcome.skipped = "leased by another poller, disabled, or not due"
+            return outcome
+        feed = current
+        outcome.url = feed.url
+        released = False
+        result: FetchResult | None = None
+        try:
+            wait = self.gate.wait_seconds(feed.url)
+            if wait > MAX_HOST_WAIT:
+                # The host asked everyone to wait (Retry-After): don't hold a worker for it.
+                outcome.skipped = f"host {host_key(feed.url)} deferred for {wait:.0f}s"
+                self.release(feed.id, next_due=iso(now + timedelta(seconds=wait)))
+                released = True
+                return outcome
+            with self.gate.slot(feed.url):
+                result = self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+            if result.retry_after:
+                self.gate.defer(result.final_url, min(result.retry_after, RETRY_AFTER_CAP))
+            outcome.status = result.status
+            outcome.ms = round(result.elapsed_ms, 1)
+            self._record(feed, result, outcome, datetime.now(UTC))
+            released = True
+        except Exception as exc:  # a bug or a database error: record it as the feed's error
+            log.exception("poll of feed %s failed", feed.id)
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            outcome = PollOutcome(feed=feed.id, url=feed.url, status=outcome.status)
+            try:
+                self._record(
+                    feed, _error_result(feed.url, message, result), outcome, datetime.now(UTC)
+                )
+                released = True
+            except Exception:
+                log.exception("could not record the failure of feed %s", feed.id)
+                outcome.error = message
+        finally:
+            if not released:
+                try:
+                    self.release(feed.id)
+                except Exception:
+                    log.exception("could not release the lease of feed %s", feed.id)
+        log.info(
+            "poll feed=%s status=%s new=%d revised=%d changes=%d ms=%.0f%s",
+            feed.id,
+            outcome.status,
+            outcome.new,
+            outcome.revised,
+            outcome.changes + outcome.value_changes,
+            outcome.ms,
+            f" error={outcome.error!r}" if outcome.error else "",
+        )
+        return outcome
+
+    def _record(
+        self, feed: FeedView, result: FetchResult, outcome: PollOutcome, now: datetime
+    ) -> None:
+        """Turn one fetch into the feed's new state, its events and its reports; commit."""
+        p = self.app.settings.polling
+        interval = feed.interval or p.interval
+        ops: dict[str, Any] = {
+            "last_polled": iso(now),
+            "last_status": result.status,
+            "lease_owner": None,
+            "lease_until": None,
+        }
+        feed_events: list[ev.NewEvent] = []
+        stamp = iso(now)
+        meta = {"cause": "poll"}
+        stream = ev.feed_stream(feed.id)
+        parsed = None
+        error = result.error
+        if result.gone:
+            error = error or "HTTP 410 Gone"
+            feed_events.append(
+                ev.NewEvent(
+                    stream,
+                    ev.FEED_DISABLED,
+                    {
+                        "feed": feed.id,
+                        "reason": "HTTP 410 Gone: the feed was removed",
+                        "http_status": 410,
+                    },
+                    stamp,
+                    meta,
+                )
+            )
+            ops.update(last_error=error, next_due=None)
+            outcome.error = error
+            self._commit(feed, [], feed_events, ops, outcome, now)
+            return
+        if error is None and not result.not_modified:
+            try:
+                parsed = parse_feed(
+                    result.body or b"",
+                    result.headers,
+                    url=result.final_url,
+                    max_entries=p.max_entries,
+                )
+            except FeedParseError as exc:
+                error = f"unusable feed: {exc}"
+        if result.permanent_redirect_to and result.permanent_redirect_to != feed.url:
+            feed_events.append(
+                ev.NewEvent(
+                    stream,
+                    ev.FEED_URL_CHANGED,
+                    {
+                        "feed": feed.id,
+                        "from": feed.url,
+                        "to": result.permanent_redirect_to,
+                        "http_status": result.permanent_redirect_status or 301,
+                    },
+                    stamp,
+                    meta,
+                )
+            )
+            outcome.url = result.permanent_redirect_to
+        if error is not None:
+            failures = feed.consecutive_failures + 1
+            delay = backoff_seconds(failures, p.backoff_base, p.backoff_cap, self.rng)
+            if result.retry_after is not None:
+                delay = max(delay, min(result.retry_after, RETRY_AFTER_CAP))
+            ops.update(
+                consecutive_failures=failures,
+                last_error=error[:2000],
+                next_due=iso(now + timedelta(seconds=delay)),
+            )
+            # Once per failing spell: the row's state (fresh from the lease) says whether this
+            # spell was already announced, whatever the threshold was then.
+            if failures >= p.failure_threshold and feed.state == "ok":
+                feed_events.append(
+                    ev.NewEvent(
+                        stream,
+                        ev.FEED_FAILING,
+                        {
+                            "feed": feed.id,
+                            "url": feed.url,
+                            "error": error[:2000],
+                            "failures": failures,
+                        },
+                        stamp,
+                        meta,
+                    )
+                )
+            outcome.error = error
+        else:
+            if feed.state == "failing":
+                feed_events.append(
+                    ev.NewEvent(
+                        stream,
+                        ev.FEED_RECOVERED,
+                        {"feed": feed.id, "url": feed.url, "failures": feed.consecutive_failures},
+                        stamp,
+                        meta,
+                    )
+                )
+            ops.update(
+                consecutive_failures=0,
+                last_error=None,
+                next_due=iso(
+                    now + timedelta(seconds=jittered_interval(interval, self.rng, p.jitter))
+                ),
+            )
+            if not result.not_modified:
+                ops.update(etag=result.etag, last_modified=result.last_modified)
+            outcome.not_modified = result.not_modified
+        if parsed is not None:
+            ops["warning"] = parsed.warning[:2000] if parsed.warning else None
+            outcome.warning = parsed.warning
+        self._commit(feed, parsed.entries if parsed else [], feed_events, ops, outcome, now)
+
+    def _commit(
+        self,
+        feed: FeedView,
+        entries: list[ParsedEntry],
+        feed_events: list[ev.NewEvent],
+        ops: dict[str, Any],
+        outcome: PollOutcome,
+        now: datetime,
+    ) -> None:
+        """Events, reports and the feed's state in one transaction (the lease ends with it)."""
+        where = and_(feed_state.c.id == feed.id, feed_state.c.lease_owner == self.owner)
+        if not entries and not feed_events:
+            # Nothing new (a 304, an error below the threshold): no event, so no append lock.
+            with self._txn() as conn:
+                conn.execute(update(feed_state).where(where).values(**ops))
+            return
+        with self.app.store.writer() as w:
+            conn = w.conn
+            if feed_events:
+                recorded = self._append(w, feed_events)
+                outcome.events.extend(e.type for e in recorded)
+            if entries:
+                self._record_entries(w, feed, entries, outcome, iso(now))
+            conn.execute(update(feed_state).where(where).values(**ops))
+
+    @staticmethod
+    def _append(w: Writer, events: list[ev.NewEvent]) -> list[ev.RecordedEvent]:
+        """Append and return only what this call recorded (the writer's result accumulates)."""
+        before = len(w.result.recorded)
+        w.append(events)
+        return w.result.recorded[before:]
+
+    def _record_entries(
+        self,
+        w: Writer,
+        feed: FeedView,
+        entries: list[ParsedEntry],
+        outcome: PollOutcome,
+        stamp: str,
+    ) -> None:
+        # Read under the append lock: a second daemon that polled the same entries first is
+        # seen here, so it is not recorded twice (the dedup keys are the second guard).
+        known = dict(
+            w.conn.execute(
+                select(reports.c.identity, reports.c.content_hash).where(reports.c.feed == feed.id)
+            ).all()
+        )
+        fresh = [e for e in entries if known.get(e.identity) != e.content_hash]
+        if not fresh:
+            return
+        claims = load_claims(w.conn)
+        detector = self.detectors.get(claims)
+        threshold = self.app.settings.threshold
+        # Reports that change no claim are appended in one batch; an entry with claim events
+        # flushes the batch with them, so the next entry is judged on the claims it left.
+        pending: list[ev.NewEvent] = []
+        for entry in fresh:
+            previous = known.get(entry.identity)
+            report_event, report = self._report_event(feed, entry, previous, stamp)
+            _, claim_events = diff_report(
+                claims, report, detector, stamp, threshold=threshold, cause="poll"
+            )
+            if claim_events:
+                recorded = self._append(w, [*pending, report_event, *claim_events])
+                pending = []
+                apply_recorded(claims, recorded)
+                outcome.count(recorded)
+            else:
+                pending.append(report_event)
+            known[entry.identity] = entry.content_hash
+        if pending:
+            outcome.count(self._append(w, pending))
+
+    @staticmethod
+    def _report_event(
+        feed: FeedView, entry: ParsedEntry, previous: str | None, stamp: str
+    ) -> tuple[ev.NewEvent, Report]:
+        key = report_key(entry.identity, entry.content_hash)
+        text = entry.text[:MAX_TEXT]
+        data = {
+            "feed": feed.id,
+            "report": entry.identity,
+            "key": key,
+            "link": entry.link,
+            "title": entry.title,
+            "published": entry.published,
+            "text": text,
+            "content_hash": entry.content_hash,
+        }
+        dedup = f"report|{feed.id}|{identity_digest(entry.identity)}|{entry.content_hash}"
+        if previous is not None:
+            # A revision back to an earlier text (A, B, A) is news again: key it on what it
+            # replaced.
+            dedup += f"|after:{previous[:16]}"
+        report_event = ev.NewEvent(
+            ev.feed_stream(feed.id),
+            ev.REPORT_REVISED if previous is not None else ev.REPORT_RECORDED,
+            data,
+            entry.published or stamp,
+            {"cause": "poll", "correlation_id": key},
+            dedup_key=dedup,
+        )
+        report = Report(
+            key=key,
+            title=entry.title,
+            text=text,
+            link=entry.link or "",
+            published=entry.published,
+            source=feed.name,
+            feed=feed.id,
+        )
+        return report_event, report
+
+
+def due_feeds(app: App, now: datetime, *, all_feeds: bool = False) -> list[FeedView]:
+    """Subscribed, not disabled, and due (or all of them), interleaved by host."""
+    from .feeds import list_feeds
+
+    stamp = iso(now)
+    return interleave_by_host(
+        [
+            f
+            for f in list_feeds(app)
+            if f.state != "disabled" and (all_feeds or f.next_due is None or f.next_due <= stamp)
+        ]
+    )
+
+
+def interleave_by_host(feeds: list[FeedView]) -> list[FeedView]:
+    """Round-robin over hosts, so a pool of workers spreads over hosts instead of queueing
+    behind one host's politeness gate."""
+    by_host: dict[str, list[FeedView]] = {}
+    for f in feeds:
+        by_host.setdefault(host_key(f.url), []).append(f)
+    queues = list(by_host.values())
+    out: list[FeedView] = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        out.extend(q[i] for q in queues if i < len(q))
+    return out
