@@ -49,7 +49,7 @@ def _setup_logging(verbose: bool) -> None:
 def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
     from .cli import Ctx, emit_json, out
 
-    pass_ctx = click.make_pass_decorator(Ctx)
+    pass_ctx = click.pass_obj  # not make_pass_decorator: `python -m monitor.cli` loads cli twice
 
     @cli.group("feeds")
     def feeds_group() -> None:
