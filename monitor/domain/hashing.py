@@ -27,10 +27,24 @@ def event_hash(
     metadata_json: str,
     dedup_key: str | None,
 ) -> str:
-    """sha256 over the previous hash and every field of the event, data as canonical JSON."""
-    header = canonical_json(
-        [position, stream, version, type_, schema_version, occurred_at, recorded_at, dedup_key]
+    """sha256 over the previous hash and every field of the event.
+
+    Fields are length-prefixed ("6:claim/") so no two events share an encoding; the payloads
+    go in as their canonical JSON, exactly as stored.
+    """
+    header = "".join(
+        f"{len(v)}:{v}"
+        for v in (
+            str(position),
+            stream,
+            str(version),
+            type_,
+            str(schema_version),
+            occurred_at,
+            recorded_at,
+        )
     )
+    header += "-" if dedup_key is None else f"{len(dedup_key)}:{dedup_key}"
     h = hashlib.sha256()
     h.update(prev_hash.encode())
     h.update(b"\n")

@@ -350,12 +350,15 @@ class EventStore:
         ordered = sorted(streams)
         for i in range(0, len(ordered), 500):
             chunk = ordered[i : i + 500]
+            # One index probe per stream (max over the unique (stream, version) index), not a
+            # GROUP BY that walks every version of every stream.
+            values = ", ".join([f"({m})"] * len(chunk))
             cur.execute(
-                f"SELECT stream, max(version) FROM events WHERE stream IN "
-                f"({','.join([m] * len(chunk))}) GROUP BY stream",
+                f"WITH s(name) AS (VALUES {values}) SELECT name, "
+                "(SELECT max(version) FROM events WHERE stream = s.name) FROM s",
                 chunk,
             )
-            out.update(cur.fetchall())
+            out.update((name, v) for name, v in cur.fetchall() if v)
         return out
 
     def import_recorded(self, recorded: Iterable[ev.RecordedEvent], batch: int = 1000) -> int:
