@@ -411,6 +411,11 @@ from .cli_notify import register as register_notify  # noqa: E402
 register_notify(cli)
 
 
+from .cli_doctor import register as register_doctor  # noqa: E402
+
+register_doctor(cli)
+
+
 def main() -> None:
     cli(prog_name="monitor")
 
