@@ -9,6 +9,7 @@ already in flight is not handed again, and a lease in the database keeps a secon
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -24,6 +25,17 @@ from .services.poll import Poller, PollOutcome, due_feeds
 log = logging.getLogger("monitor.daemon")
 
 DISPATCH_SECONDS = 5.0
+# Tests and the chaos harness tick faster; not a config key, as operators have no need for it.
+DISPATCH_ENV = "MONITOR_DISPATCH_SECONDS"
+
+
+def dispatch_seconds() -> float:
+    """The dispatcher's tick: DISPATCH_SECONDS, or MONITOR_DISPATCH_SECONDS when set (> 0)."""
+    try:
+        value = float(os.environ.get(DISPATCH_ENV, ""))
+    except ValueError:
+        return DISPATCH_SECONDS
+    return value if value > 0 else DISPATCH_SECONDS
 
 
 def _delivery(app: App):  # noqa: ANN202 - optional part
@@ -136,11 +148,15 @@ class Daemon:
 
         if self.app.settings.feeds:
             sync_config_feeds(self.app, self.app.settings.feeds)
+        # A predecessor killed mid-poll (SIGKILL, OOM) left its leases: take them back now.
+        freed = self.poller.reclaim_dead_leases()
+        if freed:
+            log.info("took back the leases of a dead daemon on feeds: %s", ", ".join(freed))
         scheduler = BlockingScheduler(timezone=UTC)
         scheduler.add_job(
             self.dispatch,
             "interval",
-            seconds=DISPATCH_SECONDS,
+            seconds=dispatch_seconds(),
             id="dispatch",
             max_instances=1,
             coalesce=True,
@@ -168,11 +184,11 @@ class Daemon:
         signal.signal(signal.SIGINT, stop)
         feeds = list_feeds(self.app)
         log.info(
-            "monitor daemon starting: database %s, %d feeds, dispatch every %.0fs, "
-            "delivery every %.0fs",
+            "monitor daemon starting: database %s, %d feeds, dispatch every %gs, "
+            "delivery every %gs",
             self.app.store.url and _safe(self.app),
             len(feeds),
-            DISPATCH_SECONDS,
+            dispatch_seconds(),
             self.app.settings.delivery.interval,
         )
         for f in feeds:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -47,6 +48,7 @@ class SeenRequest:
     method: str
     path: str
     headers: dict[str, str]  # lower-cased names
+    started: float = 0.0  # time.monotonic() when the request arrived
 
 
 def _as_response(route: Response | tuple) -> Response:
@@ -98,6 +100,8 @@ class FeedServer:
         self._lock = threading.Lock()
         self._routes: dict[str, Route] = {}
         self.requests: list[SeenRequest] = []
+        self._in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}  # path -> most requests served at once
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -192,10 +196,12 @@ class FeedServer:
         req_headers = {k.lower(): v for k, v in h.headers.items()}
         path = h.path
         with self._lock:
-            self.requests.append(SeenRequest(h.command, path, req_headers))
+            self.requests.append(SeenRequest(h.command, path, req_headers, time.monotonic()))
             route = self._routes.get(path)
             if route is None:
                 route = self._routes.get(path.split("?", 1)[0])
+            self._in_flight[path] = self._in_flight.get(path, 0) + 1
+            self.max_in_flight[path] = max(self.max_in_flight.get(path, 0), self._in_flight[path])
         try:
             if route is None:
                 self._write(h, Response(b"not found\n", {"Content-Type": "text/plain"}, 404))
@@ -216,6 +222,9 @@ class FeedServer:
                     self._write(h, resp)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             h.close_connection = True
+        finally:
+            with self._lock:
+                self._in_flight[path] -= 1
 
     @staticmethod
     def _write(h: BaseHTTPRequestHandler, resp: Response) -> None:
@@ -231,3 +240,57 @@ class FeedServer:
         if not no_body and h.command != "HEAD":
             h.wfile.write(resp.body)
         h.wfile.flush()
+
+
+# -- documents and apps for poll tests and the benchmark -----------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    guid: str | None
+    title: str
+    text: str
+    link: str | None = None
+    published: str = "Tue, 10 Sep 2024 08:00:00 GMT"
+
+
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def rss(items: list[Item] | tuple[Item, ...], title: str = "News") -> bytes:
+    """A small RSS 2.0 document."""
+    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+             f"<title>{_esc(title)}</title><link>http://example.invalid/</link>"
+             "<description>test feed</description>"]  # fmt: skip
+    for it in items:
+        parts.append("<item>")
+        if it.guid is not None:
+            parts.append(f'<guid isPermaLink="false">{_esc(it.guid)}</guid>')
+        parts.append(f"<title>{_esc(it.title)}</title>")
+        if it.link is not None:
+            parts.append(f"<link>{_esc(it.link)}</link>")
+        parts.append(f"<pubDate>{it.published}</pubDate>")
+        parts.append(f"<description>{_esc(it.text)}</description></item>")
+    parts.append("</channel></rss>\n")
+    return "".join(parts).encode("utf-8")
+
+
+RSS_HEADERS = {"Content-Type": "application/rss+xml; charset=utf-8"}
+
+
+def make_app(database_url: str, **polling: object):  # noqa: ANN201 - monitor.app.App
+    """A bootstrapped, initialised App (baseline loaded) with no config feeds and no host gap."""
+    import dataclasses
+
+    from monitor.app import bootstrap, init
+    from monitor.config import PollingConfig, load_settings
+    from monitor.wiring import extra_projectors
+
+    options: dict[str, object] = {"host_gap": 0.0, **polling}
+    settings = dataclasses.replace(
+        load_settings(None, database_url), feeds=(), polling=PollingConfig(**options)
+    )
+    app = bootstrap(settings, extra_projectors=extra_projectors(settings))
+    init(app)
+    return app

@@ -77,6 +77,7 @@ class FetchResult:
     retry_after: float | None
     error: str | None
     elapsed_ms: float
+    permanent_redirect_status: int | None = None  # 301 or 308: the first permanent hop's code
 
     @property
     def ok(self) -> bool:
@@ -217,11 +218,23 @@ class Fetcher:
     """One per daemon; thread-safe; wraps one httpx.Client so connections are pooled."""
 
     def __init__(
-        self, policy: FetchPolicy = FetchPolicy(), transport: httpx.BaseTransport | None = None
+        self,
+        policy: FetchPolicy = FetchPolicy(),
+        transport: httpx.BaseTransport | None = None,
+        *,
+        max_connections: int = 100,
     ) -> None:
         self.policy = policy
+        # Keep-alive for every host a daemon polls (httpx keeps 20 by default: with more hosts,
+        # connections would be dropped and reopened on every poll).
+        limits = httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=60.0,
+        )
         self._client = httpx.Client(
             transport=transport,
+            limits=limits,
             follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=policy.timeout_connect,
@@ -313,6 +326,7 @@ class Fetcher:
 
         current = url
         permanent_to: str | None = None
+        permanent_status: int | None = None
         still_permanent = True  # only a chain of permanent hops from the start moves the feed
         status: int | None = None
         resp_headers: dict[str, str] = {}
@@ -323,6 +337,7 @@ class Fetcher:
                 url=url, final_url=current, status=status, body=None, headers=resp_headers,
                 etag=None, last_modified=None, not_modified=False,
                 permanent_redirect_to=permanent_to if ok else None, gone=False,
+                permanent_redirect_status=permanent_status if ok and permanent_to else None,
                 retry_after=None, error=None, elapsed_ms=(time.monotonic() - start) * 1000,
             )  # fmt: skip
             base.update(kw)
@@ -350,6 +365,7 @@ class Fetcher:
                         current = str(response.url.join(location.strip()))
                         if status in PERMANENT_REDIRECTS and still_permanent:
                             permanent_to = current
+                            permanent_status = permanent_status or status
                         else:
                             still_permanent = False
                         continue

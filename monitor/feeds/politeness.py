@@ -69,6 +69,15 @@ class HostGate:
         with self._lock:
             host.next_allowed = max(host.next_allowed, self._clock() + seconds)
 
+    def wait_seconds(self, url: str) -> float:
+        """How long a request to this URL's host would wait for its gap or Retry-After now."""
+        key = host_key(url)
+        if not key:
+            return 0.0
+        host = self._host(key)
+        with self._lock:
+            return max(0.0, host.next_allowed - self._clock())
+
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
         """Wait for this URL's host to be free and its gap to pass; hold it while in the block."""

@@ -63,7 +63,7 @@ def diff_report(
     cause: str,
     extra_metadata: Mapping[str, object] | None = None,
 ) -> tuple[list[Observation], list[ev.NewEvent]]:
-    observations = detector.observe(report)
+    observations = detector.observe(report, claims)
     events = decide(
         claims,
         report,

@@ -12,18 +12,21 @@ dedup keys of report and claim events keep the log exactly-once even if two did 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
 import os
 import random
 import socket
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, or_, select, update
 
@@ -33,7 +36,7 @@ from ..domain.observations import Report
 from ..feeds.fetch import Fetcher, FetchPolicy, FetchResult
 from ..feeds.parse import FeedParseError, ParsedEntry, parse_feed
 from ..feeds.politeness import HostGate, backoff_seconds, host_key, jittered_interval
-from ..store.db import is_sqlite, translate_errors
+from ..store.db import is_sqlite
 from ..store.eventstore import Writer
 from ..store.projections import load_claims
 from ..store.tables import feed_state, reports
@@ -41,6 +44,7 @@ from .diffing import DetectorCache, apply_recorded, diff_report, report_key
 from .feeds import FeedView, _row_view
 
 log = logging.getLogger("monitor.poll")
+T = TypeVar("T")
 
 MAX_TEXT = 200_000  # the ReportRecorded schema's maxLength for text
 RETRY_AFTER_CAP = 7 * 86400.0  # a server's Retry-After is honoured, up to a week
@@ -93,10 +97,48 @@ class PollOutcome:
                 self.corroborations += 1
 
 
+def _pid_namespace() -> str:
+    """Which PID namespace pids are numbered in (two containers on one host differ)."""
+    try:
+        return os.readlink("/proc/self/ns/pid").removeprefix("pid:[").removesuffix("]")
+    except OSError:
+        return "-"
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()[:40]}:{_pid_namespace()}"
+
+
+def process_owner(suffix: int = 8) -> str:
+    """A lease owner naming this process: ``host:pid-namespace:pid:random``."""
+    return f"{_this_process()}:{os.getpid()}:{uuid.uuid4().hex[:suffix]}"
+
+
 def default_owner() -> str:
     """Unique per Poller: two pollers in one process (tests, a CLI beside a daemon) are two
     owners, so a lease is never re-entered by a second poll of the same feed."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return process_owner()
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """True only when the owner was a process of this host and PID namespace that no longer
+    runs (killed, crashed). Anything unsure (another host, pid reused) counts as alive, so
+    the lease simply runs out instead."""
+    if not owner:
+        return False
+    host, ns, pid_text, _ = ([*owner.rsplit(":", 3)] + ["", "", "", ""])[:4]
+    if f"{host}:{ns}" != _this_process() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: alive, someone else's
+        return False
+    return False
 
 
 def _error_result(url: str, message: str, base: FetchResult | None = None) -> FetchResult:
@@ -146,31 +188,60 @@ class Poller:
         self.detectors = detectors or DetectorCache(app.settings)
         # A poll's fetch ends by its deadline; the margin covers parsing and diffing.
         self.lease_seconds = p.connect_timeout + p.read_timeout + 300
+        # Feeds whose lease we could not release (the database was away): ours to take again.
+        self._stranded: set[str] = set()
         self._sqlite = is_sqlite(app.engine)
+        # Database work (lease, diff, append, state) runs on a few persistent threads, fetching
+        # and parsing on the callers' (many) threads: the store keeps one connection per thread
+        # that writes, so writing from every poll worker would hold as many connections as
+        # there are workers (more than the engine's pool: a deadlock) and leak them with each
+        # short-lived pool of `run_once`. SQLite has one writer at a time anyway.
+        self._db_threads = 1 if self._sqlite else 4
+        self._db = ThreadPoolExecutor(max_workers=self._db_threads, thread_name_prefix="poll-db")
+        self._closed = False
 
     def close(self) -> None:
+        """Close the fetcher and give back the database threads' kept connections."""
+        if self._closed:
+            return
+        self._closed = True
         self.fetcher.close()
+        drop = getattr(self.app.store, "_drop_write_connection", None)
+        if drop is not None:
+            barrier = threading.Barrier(self._db_threads, timeout=10)
+
+            def release() -> None:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait()  # one task per thread: each drops its own connection
+                drop()
+
+            for future in [self._db.submit(release) for _ in range(self._db_threads)]:
+                with contextlib.suppress(Exception):
+                    future.result()
+        self._db.shutdown(wait=True)
+
+    def _on_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return self._db.submit(fn, *args, **kwargs).result()
 
     @contextmanager
     def _txn(self) -> Iterator[Connection]:
-        """A short write transaction (SQLite: BEGIN IMMEDIATE, so it waits instead of failing
-        to upgrade a stale read snapshot)."""
-        with translate_errors(self.app.settings.database_url), self.app.engine.connect() as conn:
-            if self._sqlite:
-                conn = conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                yield conn
+        """A short write transaction on the store's writing connection of this thread."""
+        with self.app.store.writer() as w:
+            yield w.conn
 
     # ---- leases: two daemons never poll one feed at once --------------------------------
     def lease(self, feed_id: str, now: datetime, *, due_only: bool = False) -> FeedView | None:
         """Take the feed's lease; returns its fresh state, or None when another poller holds
         it, it is disabled or unsubscribed, or (``due_only``) someone polled it meanwhile."""
         stamp = iso(now)
+        free = [feed_state.c.lease_until.is_(None), feed_state.c.lease_until < stamp]
+        if feed_id in self._stranded:  # a lease we failed to release: that poll ended
+            free.append(feed_state.c.lease_owner == self.owner)
         conds = [
             feed_state.c.id == feed_id,
             feed_state.c.subscribed == 1,
             feed_state.c.state != "disabled",
-            or_(feed_state.c.lease_until.is_(None), feed_state.c.lease_until < stamp),
+            or_(*free),
         ]
         if due_only:
             conds.append(or_(feed_state.c.next_due.is_(None), feed_state.c.next_due <= stamp))
@@ -184,7 +255,33 @@ class Poller:
                 )
                 .returning(*feed_state.c)
             ).first()
-        return _row_view(row) if row is not None else None
+        if row is None:
+            return None
+        self._stranded.discard(feed_id)
+        return _row_view(row)
+
+    def reclaim_dead_leases(self) -> list[str]:
+        """End the leases of pollers on this host that died holding them (SIGKILL, OOM), so a
+        restarted daemon polls those feeds now instead of after the lease (minutes)."""
+        return self._on_db(self._reclaim_dead_leases)
+
+    def _reclaim_dead_leases(self) -> list[str]:
+        with self._txn() as conn:
+            held = conn.execute(
+                select(feed_state.c.id, feed_state.c.lease_owner).where(
+                    feed_state.c.lease_owner.is_not(None)
+                )
+            ).all()
+            freed = []
+            for feed_id, owner in held:
+                if owner_is_dead(owner):
+                    conn.execute(
+                        update(feed_state)
+                        .where(feed_state.c.id == feed_id, feed_state.c.lease_owner == owner)
+                        .values(lease_owner=None, lease_until=None)
+                    )
+                    freed.append(feed_id)
+        return freed
 
     def release(self, feed_id: str, **values: Any) -> None:
         with self._txn() as conn:
@@ -202,7 +299,7 @@ class Poller:
         now = now or datetime.now(UTC)
         outcome = PollOutcome(feed=feed.id, url=feed.url)
         try:
-            current = self.lease(feed.id, now, due_only=due_only)
+            current = self._on_db(self.lease, feed.id, now, due_only=due_only)
         except Exception as exc:  # the database is away: nothing was written
             log.warning("could not lease feed %s: %s", feed.id, exc)
             outcome.error = f"could not lease: {exc}"
@@ -219,7 +316,7 @@ class Poller:
             if wait > MAX_HOST_WAIT:
                 # The host asked everyone to wait (Retry-After): don't hold a worker for it.
                 outcome.skipped = f"host {host_key(feed.url)} deferred for {wait:.0f}s"
-                self.release(feed.id, next_due=iso(now + timedelta(seconds=wait)))
+                self._on_db(self.release, feed.id, next_due=iso(now + timedelta(seconds=wait)))
                 released = True
                 return outcome
             with self.gate.slot(feed.url):
@@ -245,9 +342,10 @@ class Poller:
         finally:
             if not released:
                 try:
-                    self.release(feed.id)
+                    self._on_db(self.release, feed.id)
                 except Exception:
                     log.exception("could not release the lease of feed %s", feed.id)
+                    self._stranded.add(feed.id)
         log.info(
             "poll feed=%s status=%s new=%d revised=%d changes=%d ms=%.0f%s",
             feed.id,
@@ -295,7 +393,7 @@ class Poller:
             )
             ops.update(last_error=error, next_due=None)
             outcome.error = error
-            self._commit(feed, [], feed_events, ops, outcome, now)
+            self._on_db(self._commit, feed, [], feed_events, ops, outcome, now)
             return
         if error is None and not result.not_modified:
             try:
@@ -375,7 +473,8 @@ class Poller:
         if parsed is not None:
             ops["warning"] = parsed.warning[:2000] if parsed.warning else None
             outcome.warning = parsed.warning
-        self._commit(feed, parsed.entries if parsed else [], feed_events, ops, outcome, now)
+        entries = parsed.entries if parsed else []
+        self._on_db(self._commit, feed, entries, feed_events, ops, outcome, now)
 
     def _commit(
         self,
@@ -388,11 +487,6 @@ class Poller:
     ) -> None:
         """Events, reports and the feed's state in one transaction (the lease ends with it)."""
         where = and_(feed_state.c.id == feed.id, feed_state.c.lease_owner == self.owner)
-        if not entries and not feed_events:
-            # Nothing new (a 304, an error below the threshold): no event, so no append lock.
-            with self._txn() as conn:
-                conn.execute(update(feed_state).where(where).values(**ops))
-            return
         with self.app.store.writer() as w:
             conn = w.conn
             if feed_events:
