@@ -195,7 +195,7 @@ def evaluate(
     for item in items:
         result.items += 1
         report = item.report()
-        observations = detector.observe(report)
+        observations = detector.observe(report, baseline)
         evidence = {o.claim: o.evidence for o in observations}
         events = decide(
             baseline,

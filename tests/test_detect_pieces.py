@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -10,9 +11,9 @@ import pytest
 
 from monitor.baseline import claims_of
 from monitor.detect import DETECTOR_VERSION, Detector, LexiconError, load_lexicon
-from monitor.detect.phrases import PhraseMatcher
+from monitor.detect.phrases import PhraseMatcher, screen
 from monitor.detect.sentences import split_sentences
-from monitor.detect.text import clean
+from monitor.detect.text import clean, fold_accents
 from monitor.detect.tokens import tokenize
 from monitor.detect.values import consistent, find_timings
 from monitor.domain.claims import Claim
@@ -170,3 +171,128 @@ def test_bad_lexicon_names_file_and_path(tmp_path):
     broken.write_text("{nope")
     with pytest.raises(LexiconError, match="broken.json"):
         load_lexicon([broken])
+
+
+def test_observe_reads_the_current_claims_not_the_compiled_ones():
+    """Plausibility and "the value adds nothing" use the claims passed in, when given."""
+    now = dict(BASELINE)
+    now["i4-convertible-na3"] = dataclasses.replace(
+        BASELINE["i4-convertible-na3"], status="approved", value="2029"
+    )
+    denial = Report(key="d", title="BMW has not signed off the NA3")
+    stale = {o.claim: o for o in DETECTOR.observe(denial)}["i4-convertible-na3"]
+    fresh = {o.claim: o for o in DETECTOR.observe(denial, now)}["i4-convertible-na3"]
+    assert stale.status == fresh.status == "unapproved"
+    assert fresh.confidence < stale.confidence
+    assert any("step backwards from approved" in w for w in fresh.why)
+    assert "step backwards from approved" in DETECTOR.explain(denial, now).to_text()
+    dated = Report(key="v", title="BMW has approved the i4 Convertible for 2029")
+    assert DETECTOR.observe(dated)[0].value == "2029"
+    assert DETECTOR.observe(dated, now)[0].value is None  # already the claim's value
+    partial = {"i4-convertible-na3": now["i4-convertible-na3"]}  # others keep compile-time state
+    assert DETECTOR.observe(denial, partial) == DETECTOR.observe(denial, now)
+
+
+def test_the_screen_never_skips_a_sentence_the_matcher_would_read():
+    phrases = [a for c in BASELINE.values() for a in (*c.aliases, *c.lookalikes)]
+    rx = screen(phrases)
+    matcher = PhraseMatcher([(p, p) for p in phrases])
+    samples = [
+        "the i4 drop-top is here",
+        "The NA3 DROPTOP",
+        "BMW\u2019s i4 Coup\u00e9 is approved",
+        "half of its sales by 2030",
+        "50% of sales by 2030",
+        "a 3 series-EV",
+        "ALPINA's first EV",
+        "iX7 (ALPINA) news",
+        "the Audi e-tron GT",
+        "quarterly results",
+    ]
+    for line in samples + [s for c in BASELINE.values() for s in (c.quote, c.subject)]:
+        text = clean(line)
+        if matcher.find(tokenize(text)):
+            assert rx.search(fold_accents(text)), line
+            assert DETECTOR._names_a_model(text), line
+    assert rx.search("quarterly results") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "claim", "status"),
+    [
+        (
+            "BMW i4 Convertible: the decision",
+            "It was signed off last week.",
+            "i4-convertible-na3",
+            "approved",
+        ),
+        (
+            "BMW iX3 first drive",
+            "Customer deliveries of the car began this week.",
+            "ix3",
+            "launched",
+        ),
+        (
+            "BMW iX4 reportedly approved",
+            "The crossover-coupe has been signed off for 2027.",
+            "ix4",
+            "approved",
+        ),
+    ],
+)
+def test_an_anaphor_reads_as_the_one_model_named_just_before(title, text, claim, status):
+    got = observe(title, text)[claim]
+    assert got.status == status and any("read as" in w for w in got.why)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "claim"),
+    [
+        # two models named before: "the model" is ambiguous
+        ("BMW iX5 and iX6 news", "The model has been scrapped.", "ix5-clar"),
+        # "It" after a sentence whose subject is the company is the company
+        (
+            "Plant news",
+            "BMW has started building the iX3. It has also scrapped a paint shop.",
+            "ix3",
+        ),
+        # another maker in the sentence before
+        ("Tesla Model Y rival: the BMW iX3", "The car has been discontinued.", "ix3"),
+        # "It is understood that ...": no referent
+        (
+            "BMW i4 Convertible news",
+            "It is understood that a paint shop was approved.",
+            "i4-convertible-na3",
+        ),
+        # another paragraph
+        ("BMW iX4 news", "<p>Prices are up.</p><p>The car has been cancelled.</p>", "ix4"),
+        # "the old car" is not the new one; "the car maker" is not the car
+        ("BMW i3 sedan revealed", "The old car was discontinued in 2022.", "i3-sedan"),
+        ("BMW iX5 news", "The car maker has cancelled a plant in Mexico.", "ix5-clar"),
+        # hedged, negated or weak cues are not read through an anaphor
+        ("BMW iX4 news", "It could be cancelled.", "ix4"),
+        ("BMW iX4 news", "It has not been cancelled.", "ix4"),
+    ],
+)
+def test_an_anaphor_is_read_only_when_it_is_unambiguous(title, text, claim):
+    got = observe(title, text).get(claim)
+    assert got is None or not any("read as" in w for w in got.why) or got.status is None
+    assert got is None or got.status in (None, BASELINE[claim].status, "revealed")
+
+
+def test_the_diff_step_judges_a_report_against_the_current_claims():
+    """diff_report passes its claims to the detector: a denial of a claim approved since the
+    detector was compiled is a step backwards, only suspected, not a change."""
+    from monitor.domain import events as ev
+    from monitor.services.diffing import diff_report
+
+    now = dict(BASELINE)
+    now["i4-convertible-na3"] = dataclasses.replace(
+        BASELINE["i4-convertible-na3"], status="approved"
+    )
+    report = Report(key="r", title="BMW has not signed off the NA3")
+    _, events = diff_report(
+        now, report, DETECTOR, "2026-01-01T00:00:00Z", threshold=0.7, cause="test"
+    )
+    kinds = {e.type for e in events}
+    assert ev.CLAIM_STATUS_CHANGED not in kinds and ev.CHANGE_SUSPECTED in kinds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,16 @@ from monitor.evaluation import CorpusItem, evaluate, load_corpus
 ROOT = Path(__file__).parents[1]
 BASELINE = claims_of(ROOT / "events/src/bmw-neue-klasse-2024.claims.json")
 DETECTOR = Detector(BASELINE.values())
+FLOOR = json.loads((ROOT / "tests/data/eval_floor.json").read_text(encoding="utf-8"))
 ITEMS = [i for p in sorted((ROOT / "tests/data/reports").glob("*.jsonl")) for i in load_corpus(p)]
 ENGLISH = [i for i in ITEMS if i.lang == "en"]
 FOREIGN = [i for i in ITEMS if i.lang != "en"]
 # Known misses, kept visible rather than dropped from the data: (report, claim).
-KNOWN_MISSES: set[tuple[str, str]] = set()
+KNOWN_MISSES: set[tuple[str, str]] = {
+    # "BMW has officially confirmed it": an object pronoun is not resolved (only "It" opening a
+    # sentence, or a definite description such as "the car", is).
+    ("mo-02", "ix4"),
+}
 
 
 def _changes(item: CorpusItem) -> dict[str, str]:
@@ -58,3 +64,6 @@ def test_foreign_report_changes_nothing_declared_or_detected(item: CorpusItem):
 def test_own_reports_meet_the_targets():
     result = evaluate(ENGLISH, BASELINE, DETECTOR).to_json()
     assert result["precision"] >= 0.95 and result["recall"] >= 0.90, result
+    floor = FLOOR["own_reports"]
+    for key in ("precision", "recall", "f1"):
+        assert result[key] >= floor[key], (key, result[key], result["false_negatives"])

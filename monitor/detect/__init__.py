@@ -9,6 +9,6 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-1"
+DETECTOR_VERSION = "rules-2"  # rules-2: anaphora, fronted clauses, the sentence screen
 
 __all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]

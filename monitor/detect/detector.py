@@ -6,6 +6,13 @@ of its clause (a coordination shares it) and is then qualified the way event-fac
 it (NegEx/ConText, hedge cues): negation, question, hypothetical, opinion, history, future tense,
 hedges and attribution, another maker as the experiencer, and plausibility against the claim's
 current status. Every step leaves a reason in `why` and in the explanation.
+
+Speed: one compiled screen (a trie regex of every alias and lookalike) finds the sentences that
+could name a tracked model; the others are not tokenised at all, and timings are read only for a
+sentence where a cue attached. A sentence that names no model is read only when it opens on "It"
+or holds a definite description ("the car") and the sentence before (same paragraph, or the
+headline) names exactly one tracked model and nothing else: then that is the model it speaks of,
+and only a strong, unhedged, positive status cue counts.
 """
 
 from __future__ import annotations
@@ -22,15 +29,60 @@ from monitor.domain.statuses import TERMINAL, lifecycle_rank
 from .explain import CueNote, Explanation, MentionNote, SentenceNote
 from .language import declared_language, looks_english, words_of
 from .lexicon import Lexicon, shipped_lexicon
-from .phrases import Match, PhraseMatcher
+from .phrases import Match, PhraseMatcher, screen
 from .sentences import split_sentences
-from .text import clean
+from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
 from .values import Timing, consistent, find_timings
 
 _MAYBE_TIMING = re.compile(
     r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|spring|autumn|fall"
 )
+# Anaphora: a sentence that names no model may still speak of the one just named, by "It ..."
+# at its start or by a definite description ("the car", "the crossover-coupe").
+ANTECEDENT_REACH = 2
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+VEHICLE_NOUNS = _set(  # not "version": a variant is another model
+    "car model vehicle sedan saloon suv crossover coupe convertible cabrio cabriolet droptop "
+    "roadster wagon estate ev newcomer"
+)
+# "the old car", "the long-wheelbase sedan": another model than the one just named, unless that
+# one's own name says the same ("long-wheelbase i3" ... "the stretched sedan").
+ANOTHER_MODEL = {
+    w: "lwb" if w in ("long", "wheelbase", "stretched", "lwb") else w
+    for w in _set(
+        "old older outgoing previous current original first generation hybrid plug in petrol "
+        "diesel hydrogen concept long wheelbase stretched lwb facelifted updated used rival "
+        "competing"
+    )
+}
+NOT_A_REFERENCE_AFTER = _set(  # "the car maker", "the model range": a compound, no anaphor
+    "maker makers industry market markets company brand brands plant factory line lineup range "
+    "segment sales buyers owners business division world class year years family families "
+    "names name"
+)
+EXPLETIVE_AFTER = _set(  # "It is understood that ...", "It's time ...": no referent
+    "understood believed thought said reported expected likely unlikely unclear clear possible "
+    "impossible official time worth hard easy true rumoured rumored known assumed hoped feared "
+    "a an the no what how why when whether that too still"
+)
+# A cheap first look for `_anaphor`: "It" opening the sentence, or "the" and up to three lower-case
+# words before a vehicle noun (it may find more than `_anaphor` accepts, never less).
+_MAY_REFER = re.compile(
+    r"It\b|It's\b|.*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
+    r"(?:" + "|".join(sorted(VEHICLE_NOUNS - {"ev", "suv"})) + r"|EV|SUV|ev|suv)\b"
+)
+COPULAS = _set("is was 's seems seemed appears appeared remains remained looks")
+SEEMS = _set("seem seems seemed appear appears appeared")  # "It would seem ..."
+LEAD_WORDS = frozenset({"the", "a", "bmw", "bmw's", "new", "all-new", "next"})
+# "that year", "the year", "the following year": the only timings that read an earlier sentence.
+_NEEDS_CONTEXT = re.compile(r"\b(?:that|the|the following) year\b", re.IGNORECASE)
 TARGET_STATUSES = frozenset({"stated", "revised"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
@@ -63,6 +115,11 @@ DENIALS = frozenset(
         "rejects",
     )
 )
+# Words that open a fronted time or reason clause; within the first words of a sentence, the
+# clause they open ends at the next comma. (Not "if", "unless", "once": a hypothetical's scope is
+# the whole sentence.)
+FRONTED = frozenset({"after", "following", "since", "when", "because", "as"})
+FRONTED_WITHIN = 3
 COMPANY = frozenset({"bmw", "munich", "company", "automaker", "carmaker", "brand", "group"})
 CLAUSE_PUNCT = frozenset({";", ":", "...", "-", "|"})
 COORDINATION = frozenset(
@@ -120,6 +177,18 @@ class _Mention:
     clause: int = 0
     group: int = 0
     note: str = ""
+    via: str = ""  # a resolved anaphor: which earlier mention it stands for
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """What a sentence names: tracked claims (not as a comparison) and whether anything else
+    (another maker, a lookalike, a point of comparison) is named too."""
+
+    claims: tuple[str, ...]
+    mention: str
+    other: bool
+    leads: bool  # the sentence opens on the mention ("BMW iX4 gets ..."): its subject
 
 
 @dataclass(slots=True)
@@ -130,6 +199,40 @@ class _Candidate:
     why: list[str]
     value: str | None = None
     evidence: str = ""
+
+
+class _Timings:
+    """The timings of a report's sentences, found only for the sentences that need them. A
+    sentence that says "that year" reads the year named last before it, so the sentences before
+    it are read (once) on demand."""
+
+    def __init__(self, sentences: Sequence[str], published: str | None):
+        self._sentences = sentences
+        self._published = published
+        self._found: dict[int, list[Timing]] = {}
+        self._read = 0  # sentences before this index have been read for their years
+
+    def of(self, index: int) -> list[Timing]:
+        found = self._found.get(index)
+        if found is None:
+            sentence = self._sentences[index]
+            if not _MAYBE_TIMING.search(sentence):
+                found = []
+            else:
+                last = self._year_before(index) if _NEEDS_CONTEXT.search(sentence) else None
+                found = find_timings(sentence, self._published, last)
+            self._found[index] = found
+        return found
+
+    def _year_before(self, index: int) -> int | None:
+        while self._read < index:
+            self.of(self._read)
+            self._read += 1
+        for j in range(index - 1, -1, -1):
+            found = self._found[j]
+            if found:
+                return found[-1].year
+        return None
 
 
 class Detector:
@@ -143,6 +246,8 @@ class Detector:
             phrases.extend((a, (claim.id, "alias")) for a in claim.aliases)
             phrases.extend((a, (claim.id, "lookalike")) for a in claim.lookalikes)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
+        self._screen = screen(p for p, _ in phrases)
+        self._other_makers = screen(self.lexicon.words("other_brands"))
         self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(self._lexicon_phrases())
         self._stopwords = frozenset(
             "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
@@ -186,12 +291,20 @@ class Detector:
 
     # --- public ------------------------------------------------------------------------------
 
-    def observe(self, report: Report) -> list[Observation]:
-        return self._run(report, None)
+    def observe(
+        self, report: Report, claims: Mapping[str, Claim] | None = None
+    ) -> list[Observation]:
+        """What the report says of each tracked claim it names.
 
-    def explain(self, report: Report) -> Explanation:
+        `claims`, when given, is the claims' current state: their statuses and values decide
+        plausibility ("a step backwards") and whether a timing adds anything. Without it, the
+        claims the detector was compiled from are used. Aliases always come from compile time.
+        """
+        return self._run(report, None, self._current(claims))
+
+    def explain(self, report: Report, claims: Mapping[str, Claim] | None = None) -> Explanation:
         notes: list[SentenceNote] = []
-        observations = self._run(report, notes)
+        observations = self._run(report, notes, self._current(claims))
         lang = self._language(report)[0]
         verdicts = tuple(
             {
@@ -208,29 +321,55 @@ class Detector:
             report=report.key, language=lang, sentences=tuple(notes), verdicts=verdicts
         )
 
+    def _current(self, claims: Mapping[str, Claim] | None) -> Mapping[str, Claim]:
+        if claims is None or claims is self.claims:
+            return self.claims
+        if all(cid in claims for cid in self.claims):
+            return claims
+        return {**self.claims, **claims}  # a claim the caller does not hold keeps its own
+
     # --- pipeline ----------------------------------------------------------------------------
 
     def _sentences(self, report: Report) -> list[str]:
+        return self._paragraphs(report)[0]
+
+    def _paragraphs(self, report: Report) -> tuple[list[str], list[int]]:
+        """The sentences, and for each its paragraph: -1 for the headline, then 0, 1, ... for
+        the blocks of the text."""
         out: list[str] = []
+        blocks: list[int] = []
         title = clean(report.title)
         if title:
             out.extend(split_sentences(title))
+            blocks.extend([-1] * len(out))
         body = clean(report.text)
         if body:
-            out.extend(split_sentences(body))
-        return out
+            for b, line in enumerate(body.split("\n")):
+                found = split_sentences(line)
+                out.extend(found)
+                blocks.extend([b] * len(found))
+        return out, blocks
 
     def _language(self, report: Report, sentences: Sequence[str] | None = None) -> tuple[str, bool]:
         declared = declared_language(report.lang)
         if declared is not None:
             return declared, declared == "en"
         sentences = self._sentences(report) if sentences is None else sentences
-        words = (w for s in sentences for w in words_of(s))
-        english = looks_english(words, self._stopwords)
+        english = looks_english(words_of(" ".join(sentences)), self._stopwords)
         return ("en" if english else "not English (detected)"), english
 
-    def _run(self, report: Report, notes: list[SentenceNote] | None) -> list[Observation]:
-        sentences = self._sentences(report)
+    def _names_a_model(self, sentence: str) -> bool:
+        """The screen: could an alias or lookalike match here? (Never wrong when it says no.)"""
+        folded = sentence.lower() if sentence.isascii() else fold_accents(sentence)
+        return self._screen.search(folded) is not None
+
+    def _run(
+        self, report: Report, notes: list[SentenceNote] | None, claims: Mapping[str, Claim]
+    ) -> list[Observation]:
+        sentences, blocks = self._paragraphs(report)
+        named = {i for i, s in enumerate(sentences) if self._names_a_model(s)}
+        if not named and notes is None:
+            return []  # most of a feed: nothing tracked is named, in whatever language
         lang, english = self._language(report, sentences)
         if not english:
             if notes is not None:
@@ -239,15 +378,21 @@ class Detector:
                 )
             return []
         best: dict[str, _Candidate] = {}
-        last_year: int | None = None
-        for sentence in sentences:
-            for cand in self._sentence(sentence, report, notes, last_year):
+        timings = _Timings(sentences, report.published)
+        seen: dict[int, _Named] = {}
+        for i, sentence in enumerate(sentences):
+            resolve: _Named | None = None
+            if i not in named:
+                # A sentence naming no tracked model or lookalike says nothing of one, unless
+                # it opens on "It" or speaks of "the car" right after a single model was named.
+                if not named or not _MAY_REFER.match(sentence):
+                    continue
+                resolve = self._antecedent(i, sentences, blocks, named, seen)
+                if resolve is None:
+                    continue
+            for cand in self._sentence(i, sentence, report, notes, timings, claims, seen, resolve):
                 cur = best.get(cand.claim)
-                best[cand.claim] = cand if cur is None else _merge(cur, cand, self.claims)
-            if _MAYBE_TIMING.search(sentence):
-                years = [t.year for t in find_timings(sentence, report.published, last_year)]
-                if years:
-                    last_year = years[-1]
+                best[cand.claim] = cand if cur is None else _merge(cur, cand, claims)
         return [
             Observation(
                 c.claim, c.status, round(c.confidence, 4), c.evidence, c.value, tuple(c.why)
@@ -255,33 +400,90 @@ class Detector:
             for c in sorted(best.values(), key=lambda c: c.claim)
         ]
 
+    def _antecedent(
+        self,
+        index: int,
+        sentences: Sequence[str],
+        blocks: Sequence[int],
+        named: set[int],
+        seen: dict[int, _Named],
+    ) -> _Named | None:
+        """The one tracked model an anaphor in sentence `index` can stand for: the nearest
+        earlier sentence that names any model, in the same paragraph or the headline, at most
+        two sentences back, must name exactly one tracked claim and nothing else."""
+        for j in range(index - 1, max(-1, index - 1 - ANTECEDENT_REACH), -1):
+            if blocks[j] != blocks[index] and blocks[j] != -1:
+                return None  # another paragraph
+            if j in named:
+                found = seen.get(j)
+                if found is None or found.other or len(found.claims) != 1:
+                    return None
+                return found
+            if self._other_makers.search(fold_accents(sentences[j])):
+                return None  # "it" may be the other maker's car
+        return None
+
     def _sentence(
         self,
+        index: int,
         sentence: str,
         report: Report,
         notes: list[SentenceNote] | None,
-        last_year: int | None,
+        timings_of: _Timings,
+        claims: Mapping[str, Claim],
+        seen: dict[int, _Named],
+        resolve: _Named | None = None,
     ) -> list[_Candidate]:
         tokens = tokenize(sentence)
         mentions = self._find_mentions(tokens, sentence)
+        hits = self._find_cues(tokens, sentence)
+        if resolve is not None:
+            span = None if mentions else _anaphor(tokens, sentence)
+            if span is None or any("other_brands" in h.kinds for h in hits):
+                return []
+            if tokens[span[0]].key in ("it", "it's") and not resolve.leads:
+                return []  # "BMW has shown the iX4. It has also ...": "it" may be the company
+            named_as = {ANOTHER_MODEL.get(w, w) for w in _WORDS.findall(resolve.mention.lower())}
+            if any(
+                ANOTHER_MODEL[t.key] not in named_as
+                for t in tokens[span[0] : span[1]]
+                if t.key in ANOTHER_MODEL
+            ):
+                return []  # "the old car" is not the new one
+            start, end = span
+            text = sentence[tokens[start].start : tokens[end - 1].end]
+            mentions = [
+                _Mention(
+                    start,
+                    end,
+                    text,
+                    resolve.claims,
+                    (),
+                    via=f"{text!r} read as {resolve.mention!r}, the one model named just before",
+                )
+            ]
         if not any(m.claims for m in mentions):
             if notes is not None and mentions:
                 notes.append(SentenceNote(sentence, tuple(_mention_note(m) for m in mentions)))
             return []
-        hits = _outside_mentions(self._find_cues(tokens, sentence), mentions)
+        hits = _outside_mentions(hits, mentions)
         clause_of = _clauses(tokens, hits)
         for m in mentions:
             m.clause = clause_of[m.start]
         _group(mentions, tokens)
         self._mark_mentions(mentions, hits, clause_of)
+        if resolve is None:
+            tracked = tuple(dict.fromkeys(c for m in mentions if not m.note for c in m.claims))
+            other = any(m.note or not m.claims for m in mentions) or any(
+                "other_brands" in h.kinds for h in hits
+            )
+            first = next((m for m in mentions if m.claims and not m.note), None)
+            leads = first is not None and all(t.key in LEAD_WORDS for t in tokens[: first.start])
+            seen[index] = _Named(tracked, first.text if first else "", other, leads)
         question = sentence.rstrip().rstrip("\"')").endswith("?")
         reported = [h.text for h in hits if "reported" in h.kinds]
         official = [h.text for h in hits if "official" in h.kinds]
-        timings = (
-            find_timings(sentence, report.published, last_year)
-            if _MAYBE_TIMING.search(sentence)
-            else []
-        )
+        timings: list[Timing] | None = None  # found only once a cue is attached
         pub_key = (report.published or "")[:7]
 
         cands: dict[str, list[_Candidate]] = {}
@@ -298,10 +500,21 @@ class Detector:
                     )
                     continue
                 qual = _qualify(h, hits, clause_of, question)
+                if timings is None:
+                    timings = timings_of.of(index)
                 for m in attached:
+                    if m.via and (cue.kind != "status" or "negation" in qual or "hedge" in qual):
+                        decisions.append(
+                            f"{m.text!r} stands for an earlier mention: only a strong, "
+                            "unhedged, positive cue is read"
+                        )
+                        cue_notes.append(
+                            CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
+                        )
+                        continue
                     for claim_id in m.claims:
                         cand = self._verdict(
-                            claim_id,
+                            claims[claim_id],
                             cue,
                             h,
                             qual,
@@ -314,7 +527,13 @@ class Detector:
                             sentence,
                         )
                         cand.why.insert(0, f"mention {m.text!r}")
+                        if m.via:
+                            cand.why.insert(1, m.via)
+                            if cand.status is None:
+                                continue
                         cands.setdefault(claim_id, []).append(cand)
+                        if notes is None:
+                            continue  # observe: no account to keep
                         decisions.extend(cand.why[1:])
                         cue_notes.append(
                             CueNote(
@@ -330,7 +549,7 @@ class Detector:
         out: list[_Candidate] = []
         for m in mentions:
             for claim_id in m.claims:
-                if claim_id not in cands:
+                if claim_id not in cands and not m.via:
                     cands[claim_id] = [
                         _Candidate(
                             claim_id,
@@ -343,7 +562,7 @@ class Detector:
         for options in cands.values():
             pick = options[0]
             for o in options[1:]:
-                pick = _merge(pick, o, self.claims)
+                pick = _merge(pick, o, claims)
             out.append(pick)
         if notes is not None:
             qualifiers = tuple(
@@ -490,7 +709,7 @@ class Detector:
 
     def _verdict(
         self,
-        claim_id: str,
+        claim: Claim,
         cue: _Cue,
         h: _Hit,
         qual: dict[str, str],
@@ -502,9 +721,8 @@ class Detector:
         pub_key: str,
         sentence: str,
     ) -> _Candidate:
-        claim = self.claims[claim_id]
         why: list[str] = []
-        cand = _Candidate(claim_id, None, 0.0, why, evidence=sentence)
+        cand = _Candidate(claim.id, None, 0.0, why, evidence=sentence)
         if cue.kind == "timing":
             status: str | None = None
             confidence = 0.85
@@ -562,8 +780,11 @@ class Detector:
         )
         if needs_official and not official:
             agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
+            after = [t.key for t in tokens[h.end : h.end + 3]]
             if any(k in COMPANY for k in agent):
                 official = [f"{tokens[h.start - 1].text} {h.text}".strip()]
+            elif after[:1] == ["by"] and any(k in COMPANY for k in after[1:]):
+                official = [f"{h.text} by ... {tokens[h.end + 1].text}"]  # the passive's agent
         if reported and not (needs_official and official):
             if needs_official and status == "confirmed":
                 confidence *= UNOFFICIAL_CONFIRM_FACTOR
@@ -669,6 +890,15 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
 
 def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
     starts = {h.start for h in hits if "terminators" in h.kinds and not h.cues}
+    # A fronted adverbial clause ("Weeks after it was shelved, the iX6 ...") ends at its comma.
+    for i, t in enumerate(tokens[:FRONTED_WITHIN]):
+        if t.key == ",":
+            break
+        if t.key in FRONTED:
+            comma = next((j for j in range(i + 2, len(tokens)) if tokens[j].key == ","), None)
+            if comma is not None:
+                starts.add(comma)
+            break
     out: list[int] = []
     clause = 0
     for i, t in enumerate(tokens):
@@ -783,5 +1013,48 @@ def _nearest_timing(
     return pick
 
 
+def _anaphor(tokens: list[Token], sentence: str) -> tuple[int, int] | None:
+    """The span of the one anaphor of a sentence: "It" opening it (not an expletive "It is
+    understood"), or else a single definite description "the [up to three words] car|model|...",
+    not part of a compound ("the car maker", "the coupe-styled ...") nor a name ("the 8 Series
+    Coupe": its words are lower case). None when there is none or more than one."""
+    if not tokens:
+        return None
+    first = tokens[0].key
+    if first in ("it", "it's"):
+        rest = [t.key for t in tokens[1:4]]
+        if first == "it's":
+            rest = ["is", *rest]
+        if any(k in SEEMS for k in rest):
+            return None
+        if rest[:1] and rest[0] in COPULAS and len(rest) > 1:
+            nxt = rest[2] if rest[1] == "not" and len(rest) > 2 else rest[1]
+            if nxt in EXPLETIVE_AFTER:
+                return None
+        return (0, 1)
+    spans: list[tuple[int, int]] = []
+    for i, t in enumerate(tokens):
+        if t.key not in ("the", "this"):
+            continue
+        for j in range(i + 1, min(len(tokens), i + 5)):
+            tj = tokens[j]
+            if not tj.is_word or not (tj.text.islower() or tj.text in ("EV", "SUV")):
+                break  # punctuation ends it; a capital or a digit makes it a name
+            nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+            if nxt is not None and sentence[tj.end : nxt.start] == "-":
+                continue  # "coupe-styled": a modifier, the phrase goes on
+            if tj.key in VEHICLE_NOUNS:
+                compound = (
+                    nxt is not None
+                    and nxt.is_word
+                    and (nxt.key in NOT_A_REFERENCE_AFTER or nxt.key in VEHICLE_NOUNS)
+                )
+                if not compound:
+                    spans.append((i, j + 1))
+                break
+    return spans[0] if len(spans) == 1 else None
+
+
 def _mention_note(m: _Mention) -> MentionNote:
-    return MentionNote(m.text, m.claims, m.blocked, m.note)
+    note = "; ".join(x for x in (m.note, m.via) if x)
+    return MentionNote(m.text, m.claims, m.blocked, note)

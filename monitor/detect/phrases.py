@@ -7,6 +7,7 @@ phrases there are (1,000 claims cost what 17 do); leftmost-longest, non-overlapp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -69,3 +70,40 @@ class PhraseMatcher(Generic[P]):
             else:
                 i += 1
         return out
+
+
+# Characters a phrase may span between two of its words (tokens._JOINABLE, as a class).
+_SEP = r"[\s\-/'\"()\[\]]*"
+
+
+def screen(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One compiled regex, a trie of the phrases' joined keys, that finds every place where one
+    of the phrases *could* match in a lower-cased, accent-folded text (separators are allowed
+    between any two characters, so it may find more, never less). It lets the detector skip the
+    sentences that name no tracked model without tokenising them."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        key = "".join(phrase_keys(phrase))
+        if not key:
+            continue
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        return re.compile(r"(?!x)x")
+
+    def emit(node: dict[str, dict]) -> str:
+        branches: list[str] = []
+        ends = "" in node
+        for ch in sorted(k for k in node if k):
+            rest = node[ch]
+            tail = "" if set(rest) == {""} else _SEP + emit(rest)
+            branches.append(re.escape(ch) + tail)
+        if ends:
+            return ""  # a shorter phrase already ends here: enough for a screen
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return re.compile(r"(?<![^\W_])" + emit(trie))

@@ -20,6 +20,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_ODD_SPACES = "\t\r\f\v\u00a0"  # whitespace _SPACE folds to a space
 
 _FOLD = str.maketrans(
     {
@@ -66,9 +67,17 @@ def html_to_text(raw: str) -> str:
 
 def normalise(text: str) -> str:
     """NFKC, typographic punctuation folded, runs of spaces collapsed; newlines kept as breaks."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    text = _SPACE.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+    if text.isascii():  # NFKC leaves ASCII alone, and the only ASCII fold is the backtick
+        if "`" in text:
+            text = text.replace("`", "'")
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    # The regexes walk every character: run them only when there is something to collapse.
+    if "  " in text or any(c in text for c in _ODD_SPACES):
+        text = _SPACE.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINES.sub("\n", text)
+    return text.strip()
 
 
 def clean(raw: str) -> str:

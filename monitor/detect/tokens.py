@@ -8,7 +8,6 @@ key: that makes matching case-, accent- and hyphen-insensitive ("drop-top" = "dr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .text import fold_accents
 
@@ -19,29 +18,45 @@ _JOINABLE = re.compile(r"[\s\-/'\"()\[\]]*")
 _SIMPLE_GAPS = frozenset({" ", "", "-", " - "})
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str  # as written
-    key: str  # folded for matching
-    start: int  # offset in the sentence
-    end: int
-    joinable: bool  # may a phrase continue from the previous token to this one?
-    is_word: bool
+    """One word or punctuation mark of a sentence (a plain slotted class: built by the million)."""
+
+    __slots__ = ("text", "key", "start", "end", "joinable", "is_word")
+
+    def __init__(
+        self, text: str, key: str, start: int, end: int, joinable: bool, is_word: bool
+    ) -> None:
+        self.text = text  # as written
+        self.key = key  # folded for matching
+        self.start = start  # offset in the sentence
+        self.end = end
+        self.joinable = joinable  # may a phrase continue from the previous token to this one?
+        self.is_word = is_word
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenize(sentence: str) -> list[Token]:
     out: list[Token] = []
     prev_end = 0
     prev_word = False
+    lower = sentence.lower() if sentence.isascii() else None
     for m in _WORD.finditer(sentence):
-        start = m.start()
-        gap = sentence[prev_end:start]
-        joinable = prev_word and (gap in _SIMPLE_GAPS or _JOINABLE.fullmatch(gap) is not None)
+        start, end = m.span()
         text = m.group()
-        key = text.lower() if text.isascii() else fold_accents(text)
+        if lower is not None:
+            key = lower[start:end]
+        else:
+            key = text.lower() if text.isascii() else fold_accents(text)
         word = key[:1].isalnum()
-        out.append(Token(text, key, start, m.end(), joinable and word, word))
-        prev_end = m.end()
+        if word and prev_word:
+            gap = sentence[prev_end:start]
+            joinable = gap in _SIMPLE_GAPS or _JOINABLE.fullmatch(gap) is not None
+        else:
+            joinable = False
+        out.append(Token(text, key, start, end, joinable, word))
+        prev_end = end
         prev_word = word
     return out
 

@@ -43,16 +43,53 @@ _H2 = r"second half|2nd half|latter half|last six months|late|end of|autumn|fall
 
 _PATTERNS = [
     ("deadline", re.compile(rf"\bby\s+the\s+end\s+of\s+({_YREF})\b", re.I)),
-    ("half", re.compile(rf"\b(?:the\s+)?({_H1}|{_H2})(?:\s+of)?[\s-]+({_YREF})\b", re.I)),
+    (  # the lookahead on first letters only spares the engine the alternation elsewhere
+        "half",
+        re.compile(
+            rf"\b(?=[tfl1ebsahq2])(?:the\s+)?({_H1}|{_H2})(?:\s+of)?[\s-]+({_YREF})\b", re.I
+        ),
+    ),
     ("half_post", re.compile(rf"\b({_YEAR})[\s-]*(h1|h2|q[1-4])\b", re.I)),
     ("mid", re.compile(rf"\b(?:mid|middle\s+of)[\s-]*({_YREF})\b", re.I)),
     (
         "month",
-        re.compile(rf"\b({_MONTH_RE})\.?(?:\s+of)?(?:\s+({_YEAR}|next year|this year))?\b", re.I),
+        re.compile(
+            rf"\b(?=[jfmasond])({_MONTH_RE})\.?(?:\s+of)?(?:\s+({_YEAR}|next year|this year))?\b",
+            re.I,
+        ),
     ),
     ("year", re.compile(rf"(?<![\w.-])({_YEAR})(?![\w%]|\s*(?:BMW|[A-Z][a-z]*\s+[A-Z0-9]))")),
     ("relative", re.compile(r"\b(next year|this year|later this year)\b", re.I)),
 ]
+
+
+# Words one of the patterns needs (lower case): a pattern whose words are all absent is not run.
+_NEEDS = {
+    "deadline": ("end of",),
+    "half": (
+        "half",
+        "six months",
+        "early",
+        "beginning of",
+        "start of",
+        "spring",
+        "late",
+        "end of",
+        "autumn",
+        "fall",
+        "h1",
+        "h2",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+    ),
+    "half_post": ("h1", "h2", "q1", "q2", "q3", "q4"),
+    "mid": ("mid",),
+    "month": tuple(sorted({name[:3] for name in MONTHS})),
+    "year": ("20",),
+    "relative": ("next year", "this year"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +144,13 @@ def find_timings(
         taken.append((start, end))
         found.append(Timing(value, start, end))
 
+    low = sentence.lower()
     for kind, pattern in _PATTERNS:
+        for word in _NEEDS[kind]:
+            if word in low:
+                break
+        else:
+            continue
         for m in pattern.finditer(sentence):
             if kind == "half":
                 year = _resolve_year(m.group(2), pub_year, last)
