@@ -296,3 +296,34 @@ def test_the_diff_step_judges_a_report_against_the_current_claims():
     )
     kinds = {e.type for e in events}
     assert ev.CLAIM_STATUS_CHANGED not in kinds and ev.CHANGE_SUSPECTED in kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BMW has approved the i4 Convertible, a spokesperson said on Tuesday in Munich.",
+        "BMW hat das i4 Cabrio freigegeben, sagte ein Sprecher am Dienstag in München.",
+        "La BMW ha approvato la i4 Cabrio, ha detto martedì un portavoce a Monaco.",
+        "it's the 50% i4's (NA3) x-drive 2029... ok?",
+        "",
+    ],
+)
+def test_the_one_pass_language_check_agrees_with_the_word_list(text):
+    from monitor.detect.language import looks_english, text_looks_english, words_of
+
+    stop = DETECTOR._stopwords
+    assert text_looks_english(text, stop) == looks_english(words_of(text), stop)
+
+
+def test_the_report_wide_screen_finds_the_same_sentences_as_one_by_one():
+    sentences = [
+        "BMW new",  # "new" + "i3" must not join across sentences
+        "i3 sedan is approved.",
+        "Prices rise.",
+        "The NA3 droptop is not signed off.",
+        "Quarterly results",
+        "BMW's i4 Coupé",  # not ASCII: sentence by sentence
+    ]
+    one_by_one = {i for i, s in enumerate(sentences) if DETECTOR._names_a_model(s)}
+    assert DETECTOR._named(sentences) == one_by_one == {1, 3, 5}
+    assert DETECTOR._named(sentences[:5]) == {1, 3}

@@ -18,6 +18,7 @@ and only a strong, unhedged, positive status cue counts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from monitor.domain.observations import Observation, Report
 from monitor.domain.statuses import TERMINAL, lifecycle_rank
 
 from .explain import CueNote, Explanation, MentionNote, SentenceNote
-from .language import declared_language, looks_english, words_of
+from .language import declared_language, text_looks_english
 from .lexicon import Lexicon, shipped_lexicon
 from .phrases import Match, PhraseMatcher, screen
 from .sentences import split_sentences
@@ -355,8 +356,23 @@ class Detector:
         if declared is not None:
             return declared, declared == "en"
         sentences = self._sentences(report) if sentences is None else sentences
-        english = looks_english(words_of(" ".join(sentences)), self._stopwords)
+        english = text_looks_english(" ".join(sentences), self._stopwords)
         return ("en" if english else "not English (detected)"), english
+
+    def _named(self, sentences: Sequence[str]) -> set[int]:
+        """The sentences that pass the screen: one search over the whole report when it is
+        ASCII (joined by a character no phrase can span), else sentence by sentence."""
+        joined = "\0".join(sentences)
+        if not joined.isascii():
+            return {i for i, s in enumerate(sentences) if self._names_a_model(s)}
+        starts: list[int] = []
+        at = 0
+        for s in sentences:
+            starts.append(at)
+            at += len(s) + 1
+        return {
+            bisect_right(starts, m.start()) - 1 for m in self._screen.finditer(joined.lower())
+        }
 
     def _names_a_model(self, sentence: str) -> bool:
         """The screen: could an alias or lookalike match here? (Never wrong when it says no.)"""
@@ -367,7 +383,7 @@ class Detector:
         self, report: Report, notes: list[SentenceNote] | None, claims: Mapping[str, Claim]
     ) -> list[Observation]:
         sentences, blocks = self._paragraphs(report)
-        named = {i for i, s in enumerate(sentences) if self._names_a_model(s)}
+        named = self._named(sentences)
         if not named and notes is None:
             return []  # most of a feed: nothing tracked is named, in whatever language
         lang, english = self._language(report, sentences)

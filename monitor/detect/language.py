@@ -27,6 +27,23 @@ def looks_english(words: Iterable[str], stopwords: frozenset[str]) -> bool:
     return total < MIN_WORDS or share >= MIN_SHARE
 
 
+def text_looks_english(text: str, stopwords: frozenset[str]) -> bool:
+    """looks_english(words_of(text)), counted in one pass (the detector's hot path)."""
+    low = text.lower()
+    if not low.isascii():
+        return looks_english(_WORDS.findall(low), stopwords)
+    total = hits = 0
+    for chunk in low.split():
+        if chunk.isalpha():
+            total += 1
+            hits += chunk in stopwords
+        else:
+            for w in _WORDS.findall(chunk):  # ASCII: every word starts with a letter
+                total += 1
+                hits += w in stopwords
+    return total < MIN_WORDS or (hits / total if total else 0.0) >= MIN_SHARE
+
+
 def words_of(text: str) -> list[str]:
     """The words (runs of letters, an inner apostrophe allowed), lower case."""
     low = text.lower()

@@ -26,8 +26,8 @@ import json
 import os
 import random
 import threading
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -40,6 +40,7 @@ from monitor.app import App
 from monitor.config import Settings, SmtpConfig
 from monitor.domain.events import RecordedEvent
 from monitor.errors import ConfigError, MonitorError
+from monitor.services.poll import owner_is_dead, process_owner
 from monitor.store.db import translate_errors
 from monitor.store.projections import load_claims
 from monitor.store.tables import outbox
@@ -169,22 +170,60 @@ def deliver_due(
     with translate_errors(app.settings.database_url):
         _release_expired(app, now_s)
         for unit in _due_units(app, now_s, app.settings.delivery.batch):
-            owner = uuid.uuid4().hex
-            rows = _claim(app, unit, owner, now_s, iso(now + lease))
-            if rows and not _deliver(app, transport, rows, owner, now, report, rng):
-                break  # the server is unreachable: the rest waits for the next pass
+            owner = process_owner(12)  # names this process: a restart frees what it held
+            with _sending(owner):
+                rows = _claim(app, unit, owner, now_s, iso(now + lease))
+                if rows and not _deliver(app, transport, rows, owner, now, report, rng):
+                    break  # the server is unreachable: the rest waits for the next pass
         report.counts = outbox_counts(app)
     return report
 
 
+_in_flight: set[str] = set()  # the lease owners of this process that are sending right now
+_in_flight_lock = threading.Lock()
+
+
+@contextmanager
+def _sending(owner: str) -> Iterator[None]:
+    with _in_flight_lock:
+        _in_flight.add(owner)
+    try:
+        yield
+    finally:
+        with _in_flight_lock:
+            _in_flight.discard(owner)
+
+
+def _abandoned(owner: str | None) -> bool:
+    """A lease nobody will finish: its process died, or it is this process's and no send of
+    ours holds it any more (recording the outcome failed: the database was away)."""
+    if owner is None:
+        return False
+    if owner.startswith(process_owner(0)):
+        with _in_flight_lock:
+            return owner not in _in_flight
+    return owner_is_dead(owner)
+
+
 def _release_expired(app: App, now_s: str) -> None:
-    """Rows of a worker that died while sending go back to pending (they will be resent)."""
+    """Rows of a worker that died while sending go back to pending (they will be resent):
+    at once when it was a process of this host that is gone or a send of ours whose outcome
+    could not be recorded, else when the lease runs out."""
     with app.engine.begin() as conn:
         conn.execute(
             update(outbox)
             .where(outbox.c.state == SENDING, outbox.c.lease_until < now_s)
             .values(state=PENDING, lease_owner=None, lease_until=None)
         )
+        held = conn.execute(
+            select(outbox.c.lease_owner).where(outbox.c.state == SENDING).distinct()
+        ).scalars()
+        for owner in [o for o in held if _abandoned(o)]:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.state == SENDING, outbox.c.lease_owner == owner)
+                .values(state=PENDING, lease_owner=None, lease_until=None)
+            )
 
 
 def _due_units(app: App, now_s: str, batch: int) -> list[tuple[str, Any]]:
