@@ -30,10 +30,18 @@ def _interval(value: str | None) -> float | None:
 
 
 def _prepare(app: App) -> None:
-    """`run` on a fresh database: create the schema and load the baseline, as `init` does."""
-    ensure_schema(app)
-    if app.store.head()[0] == 0:
+    """On a database `monitor init` never saw: create the schema and load the baseline, as
+    `init` does; on an initialised one, only apply pending migrations."""
+    from sqlalchemy import inspect
+
+    from .store.db import translate_errors
+
+    with translate_errors(app.settings.database_url):
+        fresh = "events" not in inspect(app.engine).get_table_names()
+    if fresh:
         init(app)
+    else:
+        ensure_schema(app)
 
 
 def _setup_logging(verbose: bool) -> None:
