@@ -14,9 +14,8 @@ from typing import Any
 
 from .domain import events as ev
 from .domain.claims import Claim, Source
-from .domain.hashing import canonical_json, event_hash
 from .errors import ValidationError
-from .jsonl import read_events
+from .jsonl import read_verified
 from .schemas import first_error, validate_event_data, validator
 
 
@@ -108,44 +107,19 @@ def claims_file_events(path: Path, cause: str = "claims-file") -> list[ev.NewEve
 
 
 def log_file_events(path: Path) -> list[ev.NewEvent]:
-    """Events of a .jsonl log, checked line by line (schema and hash chain) before any write."""
-    out = []
-    prev = None
-    for lineno, recorded in enumerate(read_events(path), start=1):
-        where = f"{path}:{lineno}"
-        try:
-            validate_event_data(recorded.type, recorded.schema_version, recorded.data)
-        except ValidationError as exc:
-            raise ValidationError(f"{where}: {exc}") from exc
-        digest = event_hash(
-            recorded.prev_hash,
-            recorded.position,
-            recorded.stream,
-            recorded.version,
-            recorded.type,
-            recorded.schema_version,
-            recorded.occurred_at,
-            recorded.recorded_at,
-            canonical_json(recorded.data),
-            canonical_json(recorded.metadata),
-            recorded.dedup_key,
+    """Events of a .jsonl log, checked whole (schemas, positions, hash chain) before any write."""
+    out = [
+        ev.NewEvent(
+            stream=recorded.stream,
+            type=recorded.type,
+            data=recorded.data,
+            occurred_at=recorded.occurred_at,
+            metadata=recorded.metadata,
+            dedup_key=recorded.dedup_key,
+            schema_version=recorded.schema_version,
         )
-        if digest != recorded.hash:
-            raise ValidationError(f"{where}: hash does not match the event's content")
-        if prev is not None and recorded.prev_hash != prev:
-            raise ValidationError(f"{where}: prev_hash does not chain onto the line before")
-        prev = recorded.hash
-        out.append(
-            ev.NewEvent(
-                stream=recorded.stream,
-                type=recorded.type,
-                data=recorded.data,
-                occurred_at=recorded.occurred_at,
-                metadata=recorded.metadata,
-                dedup_key=recorded.dedup_key,
-                schema_version=recorded.schema_version,
-            )
-        )
+        for recorded in read_verified(path)
+    ]
     if not out:
         raise ValidationError(f"{path}: no events")
     return out

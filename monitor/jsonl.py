@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .domain.events import RecordedEvent
-from .domain.hashing import canonical_json
+from .domain.events import GENESIS_HASH, RecordedEvent
+from .domain.hashing import canonical_json, recorded_hash
 from .errors import ValidationError
-from .schemas import first_error, validator
+from .schemas import first_error, validate_event_data, validator
 
 
 def dump_line(event: RecordedEvent) -> str:
@@ -28,6 +28,33 @@ def write_events(events: Iterable[RecordedEvent], out: IO[str]) -> int:
 
 def read_events(path: Path) -> Iterator[RecordedEvent]:
     """Parse and validate (envelope schema) each line; errors name the file and line."""
+    for _, event in _numbered_events(path):
+        yield event
+
+
+def read_verified(path: Path) -> Iterator[RecordedEvent]:
+    """Like `read_events`, and also each event's data schema, positions from 1 without gaps,
+    each hash and the chain: a file that yields to the end is a whole, untouched log."""
+    prev = GENESIS_HASH
+    expected = 1
+    for lineno, event in _numbered_events(path):
+        where = f"{path}:{lineno}"
+        if event.position != expected:
+            raise ValidationError(f"{where}: position {event.position}, expected {expected}")
+        try:
+            validate_event_data(event.type, event.schema_version, event.data)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {exc}") from exc
+        if event.prev_hash != prev:
+            raise ValidationError(f"{where}: prev_hash does not chain onto the event before")
+        if recorded_hash(event) != event.hash:
+            raise ValidationError(f"{where}: hash does not match the event's content")
+        prev = event.hash
+        expected += 1
+        yield event
+
+
+def _numbered_events(path: Path) -> Iterator[tuple[int, RecordedEvent]]:
     v = validator("event.schema.json")
     try:
         handle = path.open(encoding="utf-8")
@@ -44,4 +71,4 @@ def read_events(path: Path) -> Iterator[RecordedEvent]:
             message = first_error(v, obj)
             if message:
                 raise ValidationError(f"{path}:{lineno}: {message}")
-            yield RecordedEvent.from_json(obj)
+            yield lineno, RecordedEvent.from_json(obj)

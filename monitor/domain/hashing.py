@@ -54,3 +54,20 @@ def event_hash(
     h.update(b"\n")
     h.update(metadata_json.encode())
     return h.hexdigest()
+
+
+def recorded_hash(event: Any) -> str:
+    """The hash a RecordedEvent should carry, recomputed from its content."""
+    return event_hash(
+        event.prev_hash,
+        event.position,
+        event.stream,
+        event.version,
+        event.type,
+        event.schema_version,
+        event.occurred_at,
+        event.recorded_at,
+        canonical_json(event.data),
+        canonical_json(event.metadata),
+        event.dedup_key,
+    )
