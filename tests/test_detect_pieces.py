@@ -269,6 +269,9 @@ def test_an_anaphor_reads_as_the_one_model_named_just_before(title, text, claim,
         # "the old car" is not the new one; "the car maker" is not the car
         ("BMW i3 sedan revealed", "The old car was discontinued in 2022.", "i3-sedan"),
         ("BMW iX5 news", "The car maker has cancelled a plant in Mexico.", "ix5-clar"),
+        # a noun after the noun: "the EV push", "the business model" are not the car
+        ("BMW iX3 review", "The EV push has been scrapped in Europe.", "ix3"),
+        ("BMW iX4 news", "The business model has been approved by regulators.", "ix4"),
         # hedged, negated or weak cues are not read through an anaphor
         ("BMW iX4 news", "It could be cancelled.", "ix4"),
         ("BMW iX4 news", "It has not been cancelled.", "ix4"),
@@ -327,3 +330,16 @@ def test_the_report_wide_screen_finds_the_same_sentences_as_one_by_one():
     one_by_one = {i for i, s in enumerate(sentences) if DETECTOR._names_a_model(s)}
     assert DETECTOR._named(sentences) == one_by_one == {1, 3, 5}
     assert DETECTOR._named(sentences[:5]) == {1, 3}
+
+
+def test_names_get_the_routine_respellings_of_ev_and_a_makers_possessive():
+    from monitor.detect.variants import name_variants
+
+    assert name_variants("ALPINA's first EV") >= {
+        "ALPINA's first electric car",
+        "ALPINA's first electric model",
+        "ALPINA brand's first EV",
+        "ALPINA brand's first electric vehicle",
+    }
+    assert name_variants("iX5") == {"iX5"}
+    assert "Neue Klasse electric cars" in name_variants("Neue Klasse EVs")

@@ -35,6 +35,7 @@ from .sentences import split_sentences
 from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
 from .values import Timing, consistent, find_timings
+from .variants import expand
 
 _MAYBE_TIMING = re.compile(
     r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|spring|autumn|fall"
@@ -63,10 +64,20 @@ ANOTHER_MODEL = {
         "competing"
     )
 }
-NOT_A_REFERENCE_AFTER = _set(  # "the car maker", "the model range": a compound, no anaphor
-    "maker makers industry market markets company brand brands plant factory line lineup range "
-    "segment sales buyers owners business division world class year years family families "
-    "names name"
+# A description ends on its noun: what follows must be a verb, a function word or punctuation
+# ("the car has", "the model began", "the sedan,"), not another noun ("the EV market", "the car
+# maker", "the model range"), so only these (and any word ending in -ed) may follow.
+FOLLOW = _set(
+    "is was are were has had have will would could can may might should must does did 's "
+    "gets got goes went comes came arrives arrived begins began starts started enters entered "
+    "remains remained stays stayed joins joined hits takes took makes made moves moved "
+    "and or but which that who whose with without in at on for from to of by as into over "
+    "before after until when while also now still already finally officially then just "
+    "itself first"
+)
+NOT_A_VEHICLE = _set(  # "the business model", "the pricing model": not a car
+    "business pricing sales subscription leasing financing agency operating language role "
+    "revenue data computer climate scale toy"
 )
 EXPLETIVE_AFTER = _set(  # "It is understood that ...", "It's time ...": no referent
     "understood believed thought said reported expected likely unlikely unclear clear possible "
@@ -244,8 +255,8 @@ class Detector:
         self.lexicon = lexicon or shipped_lexicon()
         phrases: list[tuple[str, tuple[str, str]]] = []
         for claim in self.claims.values():
-            phrases.extend((a, (claim.id, "alias")) for a in claim.aliases)
-            phrases.extend((a, (claim.id, "lookalike")) for a in claim.lookalikes)
+            phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases))
+            phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
         self._screen = screen(p for p, _ in phrases)
         self._other_makers = screen(self.lexicon.words("other_brands"))
@@ -370,9 +381,16 @@ class Detector:
         for s in sentences:
             starts.append(at)
             at += len(s) + 1
-        return {
-            bisect_right(starts, m.start()) - 1 for m in self._screen.finditer(joined.lower())
-        }
+        low = joined.lower()
+        found: set[int] = set()
+        pos = 0
+        while (m := self._screen.search(low, pos)) is not None:
+            k = bisect_right(starts, m.start()) - 1
+            found.add(k)
+            if k + 1 == len(starts):
+                break
+            pos = starts[k + 1]  # one hit is enough: on to the next sentence
+        return found
 
     def _names_a_model(self, sentence: str) -> bool:
         """The screen: could an alias or lookalike match here? (Never wrong when it says no.)"""
@@ -401,9 +419,7 @@ class Detector:
             if i not in named:
                 # A sentence naming no tracked model or lookalike says nothing of one, unless
                 # it opens on "It" or speaks of "the car" right after a single model was named.
-                if not named or not _MAY_REFER.match(sentence):
-                    continue
-                resolve = self._antecedent(i, sentences, blocks, named, seen)
+                resolve = self._antecedent(i, sentence, sentences, blocks, named, seen)
                 if resolve is None:
                     continue
             for cand in self._sentence(i, sentence, report, notes, timings, claims, seen, resolve):
@@ -419,6 +435,7 @@ class Detector:
     def _antecedent(
         self,
         index: int,
+        sentence: str,
         sentences: Sequence[str],
         blocks: Sequence[int],
         named: set[int],
@@ -426,18 +443,25 @@ class Detector:
     ) -> _Named | None:
         """The one tracked model an anaphor in sentence `index` can stand for: the nearest
         earlier sentence that names any model, in the same paragraph or the headline, at most
-        two sentences back, must name exactly one tracked claim and nothing else."""
+        two sentences back, must name exactly one tracked claim and nothing else. (Cheapest
+        tests first: this runs for every sentence that names no model.)"""
+        found: _Named | None = None
+        between: list[int] = []
         for j in range(index - 1, max(-1, index - 1 - ANTECEDENT_REACH), -1):
             if blocks[j] != blocks[index] and blocks[j] != -1:
                 return None  # another paragraph
             if j in named:
                 found = seen.get(j)
-                if found is None or found.other or len(found.claims) != 1:
-                    return None
-                return found
+                break
+            between.append(j)
+        if found is None or found.other or len(found.claims) != 1:
+            return None
+        if not _MAY_REFER.match(sentence):
+            return None
+        for j in between:
             if self._other_makers.search(fold_accents(sentences[j])):
                 return None  # "it" may be the other maker's car
-        return None
+        return found
 
     def _sentence(
         self,
@@ -878,11 +902,16 @@ def _merge(a: _Candidate, b: _Candidate, claims: Mapping[str, Claim]) -> _Candid
 
 
 def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | None:
-    for i in range(start, min(len(tokens), start + GAP_WINDOW)):
-        if tokens[i].key in CLAUSE_PUNCT:
+    n = len(tokens)
+    for i in range(start, min(n, start + GAP_WINDOW)):
+        key = tokens[i].key
+        if key in CLAUSE_PUNCT:
             return None
-        key = ""
-        for j in range(i, min(len(tokens), i + 4)):
+        if not tail.startswith(key):
+            continue
+        if key == tail:
+            return i, i + 1
+        for j in range(i + 1, min(n, i + 4)):
             key += tokens[j].key
             if key == tail:
                 return i, j + 1
@@ -1032,8 +1061,8 @@ def _nearest_timing(
 def _anaphor(tokens: list[Token], sentence: str) -> tuple[int, int] | None:
     """The span of the one anaphor of a sentence: "It" opening it (not an expletive "It is
     understood"), or else a single definite description "the [up to three words] car|model|...",
-    not part of a compound ("the car maker", "the coupe-styled ...") nor a name ("the 8 Series
-    Coupe": its words are lower case). None when there is none or more than one."""
+    not part of a compound ("the car maker", "the coupe-styled ...", "the EV market") nor a name
+    ("the 8 Series Coupe": its words are lower case). None when there is none or more than one."""
     if not tokens:
         return None
     first = tokens[0].key
@@ -1059,13 +1088,16 @@ def _anaphor(tokens: list[Token], sentence: str) -> tuple[int, int] | None:
             nxt = tokens[j + 1] if j + 1 < len(tokens) else None
             if nxt is not None and sentence[tj.end : nxt.start] == "-":
                 continue  # "coupe-styled": a modifier, the phrase goes on
+            if tj.key in NOT_A_VEHICLE:
+                break
             if tj.key in VEHICLE_NOUNS:
-                compound = (
-                    nxt is not None
-                    and nxt.is_word
-                    and (nxt.key in NOT_A_REFERENCE_AFTER or nxt.key in VEHICLE_NOUNS)
+                ends = (
+                    nxt is None
+                    or not nxt.is_word
+                    or nxt.key in FOLLOW
+                    or (nxt.key.endswith("ed") and nxt.key not in VEHICLE_NOUNS)
                 )
-                if not compound:
+                if ends:
                     spans.append((i, j + 1))
                 break
     return spans[0] if len(spans) == 1 else None

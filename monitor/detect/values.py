@@ -63,6 +63,9 @@ _PATTERNS = [
 ]
 
 
+_H1_RE = re.compile(_H1)
+_YEARS_NAMED = re.compile(rf"\b({_YEAR})\b")
+
 # Words one of the patterns needs (lower case): a pattern whose words are all absent is not run.
 _NEEDS = {
     "deadline": ("end of",),
@@ -120,7 +123,7 @@ def _resolve_year(ref: str, published_year: int | None, last_year: int | None) -
 
 def _half(word: str) -> str:
     w = word.lower()
-    return "H1" if re.fullmatch(_H1, w) else "H2"
+    return "H1" if _H1_RE.fullmatch(w) else "H2"
 
 
 def find_timings(
@@ -133,7 +136,7 @@ def find_timings(
         if published and len(published) >= 7 and published[5:7].isdigit()
         else None
     )
-    years_named = [int(y) for y in re.findall(rf"\b({_YEAR})\b", sentence)]
+    years_named = [int(y) for y in _YEARS_NAMED.findall(sentence)]
     last = years_named[0] if years_named else last_year
     found: list[Timing] = []
     taken: list[tuple[int, int]] = []

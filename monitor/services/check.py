@@ -89,7 +89,7 @@ def check_source(
                     }
                 )
         if explain:
-            explanation = detector.explain(report)
+            explanation = detector.explain(report, claims)
             row["explain"] = explanation.to_json()
             row["explain_text"] = explanation.to_text()
         entries.append(row)
