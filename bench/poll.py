@@ -138,7 +138,12 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--entries", type=int, default=20)
     ap.add_argument("--per-host", type=int, default=40, help="feeds per loopback address")
-    ap.add_argument("--workers", type=int, default=None, help="poll workers (default: config)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=32,
+        help="polling.workers, as a deployment polling 1,000 feeds sets it (32)",
+    )
     ap.add_argument("--host-gap", type=float, default=0.0, help="seconds between requests/host")
     ap.add_argument("--latency-ms", type=float, default=50.0, help="0 skips the latency run")
     ap.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")

@@ -50,7 +50,14 @@ def _setup_logging(verbose: bool) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "apscheduler.scheduler"):
+    quiet = (
+        "httpx",
+        "httpcore",
+        "apscheduler.executors.default",
+        "apscheduler.scheduler",
+        "alembic",
+    )
+    for noisy in quiet:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -1,9 +1,12 @@
 """The daemon: APScheduler in the foreground, polling due feeds and delivering notifications.
 
 A dispatcher job runs every few seconds, picks the feeds that are due (their next poll time is
-kept in the database, with jitter and backoff), and hands each to a bounded thread pool; a feed
-already in flight is not handed again, and a lease in the database keeps a second daemon off it.
-`run_once` makes the very same calls, once, for `monitor run --once`.
+kept in the database, with jitter and backoff), and queues each for a fixed set of poll workers;
+a feed already queued or in flight is not queued again, and a lease in the database keeps a
+second daemon off it. The queue is scheduled by host (`HostQueue`): a worker takes a feed of a
+host nobody is fetching from, and frees the host as soon as its request is answered, so every
+host is kept busy (one request at a time each, with its gap) while other workers parse and
+record. `run_once` makes the very same calls, once, for `monitor run --once`.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from .app import App
+from .feeds.politeness import HostQueue
 from .services.feeds import FeedView, list_feeds, sync_config_feeds
-from .services.poll import Poller, PollOutcome, due_feeds
+from .services.poll import MAX_HOST_WAIT, Poller, PollOutcome, due_feeds
 
 log = logging.getLogger("monitor.daemon")
 
@@ -80,9 +84,7 @@ def run_once(app: App, poller: Poller | None = None, *, deliver: bool = True) ->
     summary = CycleSummary()
     try:
         feeds = due_feeds(app, datetime.now(UTC), all_feeds=True)
-        workers = max(1, min(app.settings.polling.workers, len(feeds) or 1))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
-            summary.outcomes = list(pool.map(poller.poll, feeds))
+        summary.outcomes = poll_all(poller, feeds, app.settings.polling.workers)
     finally:
         if own:
             poller.close()
@@ -94,17 +96,61 @@ def run_once(app: App, poller: Poller | None = None, *, deliver: bool = True) ->
     return summary
 
 
+def poll_all(poller: Poller, feeds: list[FeedView], workers: int) -> list[PollOutcome]:
+    """Poll every feed with up to ``workers`` threads scheduled by host; outcomes in order."""
+    if not feeds:
+        return []
+    queue: HostQueue[tuple[int, FeedView]] = HostQueue(
+        lambda item: item[1].url, poller.gate, max_wait=MAX_HOST_WAIT
+    )
+    for item in enumerate(feeds):
+        queue.put(item)
+    queue.seal()
+    outcomes: list[PollOutcome | None] = [None] * len(feeds)
+
+    def work() -> None:
+        while (ticket := queue.take()) is not None:
+            index, feed = ticket.item
+            try:
+                outcomes[index] = poller.poll_scheduled(feed, fetched=ticket.release)
+            finally:
+                ticket.release()
+
+    workers = max(1, min(workers, len(feeds)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
+            for future in [pool.submit(work) for _ in range(workers)]:
+                future.result()
+    finally:
+        queue.close()
+    return [o for o in outcomes if o is not None]
+
+
 class Daemon:
     def __init__(self, app: App) -> None:
         self.app = app
         self.poller = Poller(app)
-        self.pool = ThreadPoolExecutor(
-            max_workers=app.settings.polling.workers, thread_name_prefix="poll"
+        self.workers = max(1, app.settings.polling.workers)
+        self.queue: HostQueue[FeedView] = HostQueue(
+            lambda feed: feed.url, self.poller.gate, max_wait=MAX_HOST_WAIT
         )
-        self.in_flight: dict[str, Future] = {}
+        self.threads: list[threading.Thread] = []
+        self.in_flight: set[str] = set()  # feeds queued or being polled
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.deliver = _delivery(app)
+        self.scheduler: Any = None
+
+    def _start_workers(self) -> None:
+        with self.lock:
+            if self.threads or self.stopping.is_set():
+                return
+            self.threads = [
+                threading.Thread(target=self._work, name=f"poll-{n}", daemon=True)
+                for n in range(self.workers)
+            ]
+            for thread in self.threads:
+                thread.start()
 
     def dispatch(self) -> None:
         if self.stopping.is_set():
@@ -114,26 +160,55 @@ class Daemon:
         except Exception:  # the database may be away for a moment: log and retry next tick
             log.exception("could not read due feeds; retrying")
             return
+        self._start_workers()
         with self.lock:
             for feed in feeds:
                 if feed.id in self.in_flight or self.stopping.is_set():
                     continue
-                future = self.pool.submit(self._poll, feed)
-                self.in_flight[feed.id] = future
+                self.in_flight.add(feed.id)
+                self.queue.put(feed)
 
-    def _poll(self, feed: FeedView) -> None:
+    def _work(self) -> None:
+        while (ticket := self.queue.take()) is not None:
+            try:
+                self._poll(ticket.item, ticket.release)
+            finally:
+                ticket.release()
+
+    def _poll(self, feed: FeedView, fetched: Any = None) -> None:
         if self.stopping.is_set():  # queued before the stop: leave it for the next start
             with self.lock:
-                self.in_flight.pop(feed.id, None)
+                self.in_flight.discard(feed.id)
             return
         try:
             # due_only: a second daemon that polled it since our read of due feeds wins.
-            self.poller.poll(feed, due_only=True)
+            outcome = self.poller.poll_scheduled(feed, due_only=True, fetched=fetched)
+            if outcome.changes or outcome.value_changes or outcome.events:
+                self._deliver_soon()
         except Exception:
             log.exception("poll of feed %s failed; it will be retried", feed.id)
         finally:
             with self.lock:
-                self.in_flight.pop(feed.id, None)
+                self.in_flight.discard(feed.id)
+
+    def _stop_workers(self) -> None:
+        """Queued polls are dropped; the ones in flight finish (each commits whole or not)."""
+        self.stopping.set()
+        self.queue.close()
+        with self.lock:
+            threads = list(self.threads)
+        for thread in threads:
+            thread.join()
+
+    def _deliver_soon(self) -> None:
+        """A change was just recorded: run the delivery job now, not at its next tick."""
+        scheduler = self.scheduler
+        if scheduler is None or self.deliver is None or self.stopping.is_set():
+            return
+        try:
+            scheduler.modify_job("deliver", next_run_time=datetime.now(UTC))
+        except Exception:  # the scheduler is shutting down: the next start delivers it
+            log.debug("could not bring the delivery job forward", exc_info=True)
 
     def deliver_job(self) -> None:
         if self.deliver is None or self.stopping.is_set():
@@ -153,6 +228,7 @@ class Daemon:
         if freed:
             log.info("took back the leases of a dead daemon on feeds: %s", ", ".join(freed))
         scheduler = BlockingScheduler(timezone=UTC)
+        self.scheduler = scheduler
         scheduler.add_job(
             self.dispatch,
             "interval",
@@ -197,7 +273,7 @@ class Daemon:
             scheduler.start()
         finally:
             # Polls in flight finish (each commits whole or not at all); queued ones are dropped.
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self._stop_workers()
             self.poller.close()
             log.info("monitor daemon stopped")
 

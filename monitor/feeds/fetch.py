@@ -16,13 +16,16 @@ bounded amount of time and memory and end as data (``FetchResult.error``), never
 
 from __future__ import annotations
 
+import functools
 import os
+import ssl
 import threading
 import time
 import urllib.parse
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
@@ -214,8 +217,70 @@ def _is_local(url: str) -> bool:
     return scheme == "file" or scheme == "" or (len(scheme) == 1 and os.name == "nt")
 
 
+_DRAIN_BYTES = 64 * 1024
+
+
+def _close(response: httpx.Response, deadline: float) -> None:
+    """Close a response, first reading what is left of a short body (a 304's end, a small
+    redirect or error page): a response closed before its end closes its connection too, and
+    the next poll of the host would pay for a new one."""
+    try:
+        if not response.is_stream_consumed and not response.is_closed:
+            length = response.headers.get("content-length", "")
+            if response.status_code in (204, 304) or (
+                length.isdigit() and int(length) <= _DRAIN_BYTES
+            ):
+                read = 0
+                for chunk in response.iter_raw():
+                    read += len(chunk)
+                    if read > _DRAIN_BYTES or time.monotonic() > deadline:
+                        break
+    except (httpx.HTTPError, httpx.StreamError, OSError):
+        pass  # the connection is dropped by the close below
+    finally:
+        response.close()
+
+
+KEEPALIVE_SECONDS = 60.0
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(trust_env: bool, cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """One verifying TLS context per CA setting, shared by every client of the process
+    (loading the CA bundle costs tens of milliseconds; a client context is thread-safe)."""
+    return httpx.create_ssl_context(trust_env=trust_env)
+
+
+def _shared_tls_context(trust_env: bool) -> ssl.SSLContext:
+    if not trust_env:
+        return _tls_context(False, None, None)
+    return _tls_context(True, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+class _ReceivedCookies(httpx.Cookies):
+    """httpx builds urllib request and response stand-ins for every response to extract its
+    cookies (a tenth of a 304's cost); a response without Set-Cookie has none to extract."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
+@dataclass
+class _HostClient:
+    client: httpx.Client
+    busy: int = 0
+    last_used: float = 0.0
+
+
 class Fetcher:
-    """One per daemon; thread-safe; wraps one httpx.Client so connections are pooled."""
+    """One per daemon; thread-safe. Keeps one httpx.Client per origin (scheme, host, port), so
+    a host's connection stays open from one poll to the next (HTTP keep-alive: a 304 costs no
+    new TCP or TLS handshake) and polls of different hosts never contend for one connection
+    pool's lock. Clients idle for longer than the keep-alive are closed, so a daemon polling
+    thousands of hosts holds sockets only for the ones it polls now. All clients share one
+    TLS context (loading the CA bundle is the expensive part of a client).
+    """
 
     def __init__(
         self,
@@ -225,33 +290,32 @@ class Fetcher:
         max_connections: int = 100,
     ) -> None:
         self.policy = policy
-        # Keep-alive for every host a daemon polls (httpx keeps 20 by default: with more hosts,
-        # connections would be dropped and reopened on every poll).
-        limits = httpx.Limits(
+        self._transport = transport
+        # Per origin: requests to one host are one at a time (the host gate), a redirect hop
+        # may overlap; max_connections stays the cap of one origin's connections.
+        self._limits = httpx.Limits(
             max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=60.0,
+            max_keepalive_connections=2,
+            keepalive_expiry=KEEPALIVE_SECONDS,
         )
-        self._client = httpx.Client(
-            transport=transport,
-            limits=limits,
-            follow_redirects=False,
-            timeout=httpx.Timeout(
-                connect=policy.timeout_connect,
-                read=policy.timeout_read,
-                write=policy.timeout_read,
-                pool=policy.timeout_connect,
+        self._timeout = httpx.Timeout(
+            connect=policy.timeout_connect,
+            read=policy.timeout_read,
+            write=policy.timeout_read,
+            pool=policy.timeout_connect,
+        )
+        self._headers = {
+            "User-Agent": policy.user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": (
+                "application/atom+xml, application/rss+xml, application/rdf+xml, "
+                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
             ),
-            headers={
-                "User-Agent": policy.user_agent,
-                "Accept-Encoding": "gzip, deflate",
-                "Accept": (
-                    "application/atom+xml, application/rss+xml, application/rdf+xml, "
-                    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
-                ),
-            },
-            trust_env=policy.trust_env,
-        )
+        }
+        self._ssl: ssl.SSLContext | None = None
+        self._clients: dict[str, _HostClient] = {}
+        self._lock = threading.Lock()
+        self._last_sweep = time.monotonic()
         self._closed = threading.Event()
 
     def __enter__(self) -> Fetcher:
@@ -263,7 +327,64 @@ class Fetcher:
     def close(self) -> None:
         if not self._closed.is_set():
             self._closed.set()
-            self._client.close()
+            with self._lock:
+                clients, self._clients = list(self._clients.values()), {}
+            for held in clients:
+                held.client.close()
+
+    def _new_client(self) -> httpx.Client:
+        if self._transport is None and self._ssl is None:
+            self._ssl = _shared_tls_context(self.policy.trust_env)
+        client = httpx.Client(
+            transport=self._transport,
+            verify=self._ssl if self._ssl is not None else True,
+            limits=self._limits,
+            follow_redirects=False,
+            timeout=self._timeout,
+            headers=self._headers,
+            trust_env=self.policy.trust_env,
+        )
+        # The cookie setter would copy into a plain Cookies: swap the (empty) jar's wrapper.
+        if type(getattr(client, "_cookies", None)) is httpx.Cookies:
+            client._cookies = _ReceivedCookies(client._cookies.jar)
+        return client
+
+    @contextmanager
+    def _client_for(self, url: str) -> Iterator[httpx.Client]:
+        """The client of the URL's origin, marked busy (not swept) while in the block."""
+        parts = urllib.parse.urlsplit(url)
+        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        if self._transport is not None:
+            origin = ""  # a test transport stands in for every host: one client
+        now = time.monotonic()
+        with self._lock:
+            if self._closed.is_set():
+                raise httpx.TransportError("the fetcher is closed")
+            held = self._clients.get(origin)
+            if held is None:
+                held = self._clients[origin] = _HostClient(self._new_client())
+            held.busy += 1
+            stale = self._sweep(now)
+        for old in stale:
+            old.close()
+        try:
+            yield held.client
+        finally:
+            with self._lock:
+                held.busy -= 1
+                held.last_used = time.monotonic()
+
+    def _sweep(self, now: float) -> list[httpx.Client]:
+        """Under the lock: take out the clients idle past the keep-alive (at most every 10s)."""
+        if now - self._last_sweep < 10.0:
+            return []
+        self._last_sweep = now
+        stale = [
+            origin
+            for origin, held in self._clients.items()
+            if not held.busy and now - held.last_used > KEEPALIVE_SECONDS
+        ]
+        return [self._clients.pop(origin).client for origin in stale]
 
     def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None
@@ -351,27 +472,28 @@ class Fetcher:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise _DeadlineExceeded()
-                request = self._client.build_request(
-                    "GET", current, headers=headers, timeout=self._timeout(remaining)
-                )
-                response = self._client.send(request, stream=True)
-                try:
-                    status = response.status_code
-                    resp_headers = _lower_headers(response.headers)
-                    if status in PERMANENT_REDIRECTS or status in TEMPORARY_REDIRECTS:
-                        location = response.headers.get("location")
-                        if not location:
-                            return result(error=f"HTTP {status} redirect without Location")
-                        current = str(response.url.join(location.strip()))
-                        if status in PERMANENT_REDIRECTS and still_permanent:
-                            permanent_to = current
-                            permanent_status = permanent_status or status
-                        else:
-                            still_permanent = False
-                        continue
-                    return self._final(response, etag, last_modified, deadline, result)
-                finally:
-                    response.close()
+                with self._client_for(current) as client:
+                    request = client.build_request(
+                        "GET", current, headers=headers, timeout=self._timeouts(remaining)
+                    )
+                    response = client.send(request, stream=True)
+                    try:
+                        status = response.status_code
+                        resp_headers = _lower_headers(response.headers)
+                        if status in PERMANENT_REDIRECTS or status in TEMPORARY_REDIRECTS:
+                            location = response.headers.get("location")
+                            if not location:
+                                return result(error=f"HTTP {status} redirect without Location")
+                            current = str(response.url.join(location.strip()))
+                            if status in PERMANENT_REDIRECTS and still_permanent:
+                                permanent_to = current
+                                permanent_status = permanent_status or status
+                            else:
+                                still_permanent = False
+                            continue
+                        return self._final(response, etag, last_modified, deadline, result)
+                    finally:
+                        _close(response, deadline)
             return result(error=f"too many redirects (more than {policy.max_redirects})")
         except httpx.TimeoutException as exc:
             kind = {
@@ -396,7 +518,7 @@ class Fetcher:
         except (OSError, ValueError) as exc:  # e.g. a host name IDNA rejects
             return result(error=f"{type(exc).__name__}: {exc}")
 
-    def _timeout(self, remaining: float) -> httpx.Timeout:
+    def _timeouts(self, remaining: float) -> httpx.Timeout:
         p = self.policy
         return httpx.Timeout(
             connect=min(p.timeout_connect, remaining),

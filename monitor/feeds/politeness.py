@@ -7,15 +7,21 @@ feeds that share an interval) from hitting servers in lockstep.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
 import urllib.parse
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
+@functools.lru_cache(maxsize=16384)  # a daemon asks for the same URLs' keys every cycle
 def host_key(url: str) -> str:
     """The politeness key of a URL: its lower-cased host and port ("" for local files)."""
     parts = urllib.parse.urlsplit(url)
@@ -98,6 +104,120 @@ class HostGate:
             finally:
                 with self._lock:
                     host.next_allowed = max(host.next_allowed, self._clock() + self.min_gap)
+
+
+class HostTicket(Generic[T]):
+    """One item taken from a `HostQueue`; `release()` (idempotent) frees its host."""
+
+    __slots__ = ("_queue", "host", "item", "_released")
+
+    def __init__(self, queue: HostQueue[T], host: str, item: T) -> None:
+        self._queue = queue
+        self.host = host
+        self.item = item
+        self._released = False
+
+    def release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._queue._release(self.host)
+
+
+class HostQueue(Generic[T]):
+    """Work for a pool of workers, scheduled by host: no two workers hold items of one host
+    at once, and a free host whose politeness gap has passed is preferred, so a pool spreads
+    over every host instead of queueing behind one host's gate.
+
+    A worker ``take()``s a ticket and releases it once its request to the host is over (not
+    when the whole poll is: parsing and recording overlap with the next request to the host).
+    Items of one host are handed out in the order they were put. ``seal()`` says no more items
+    will come (``take()`` then returns None once none is left); ``close()`` ends every
+    ``take()`` at once (pending items are dropped). Thread-safe.
+    """
+
+    def __init__(
+        self,
+        url_of: Callable[[T], str],
+        gate: HostGate | None = None,
+        *,
+        max_wait: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._url_of = url_of
+        self._gate = gate
+        self._max_wait = max_wait  # a host deferred for longer is handed out at once
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._pending: dict[str, deque[T]] = {}  # host -> items; dict order is the rotation
+        self._busy: set[str] = set()
+        self._sealed = False
+        self._closed = False
+        self._anonymous = 0  # items without a host key (local files): never exclusive
+
+    def put(self, item: T) -> None:
+        key = host_key(self._url_of(item))
+        with self._cond:
+            if self._closed:
+                return
+            if not key:
+                self._anonymous += 1
+                key = f"\0{self._anonymous}"  # its own "host": never waits for another
+            self._pending.setdefault(key, deque()).append(item)
+            self._cond.notify()
+
+    def seal(self) -> None:
+        with self._cond:
+            self._sealed = True
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._pending.clear()
+            self._cond.notify_all()
+
+    def __len__(self) -> int:
+        with self._cond:
+            return sum(len(q) for q in self._pending.values())
+
+    def _wait_of(self, key: str, items: deque[T]) -> float:
+        if self._gate is None or key.startswith("\0"):
+            return 0.0
+        wait = self._gate.wait_seconds(self._url_of(items[0]))
+        return 0.0 if wait > self._max_wait else wait
+
+    def take(self, timeout: float | None = None) -> HostTicket[T] | None:
+        """The next item of a free host; None when closed, sealed and empty, or timed out."""
+        deadline = None if timeout is None else self._clock() + timeout
+        with self._cond:
+            while not self._closed:
+                soonest: float | None = None
+                for key, items in self._pending.items():
+                    if key in self._busy:
+                        continue
+                    wait = self._wait_of(key, items)
+                    if wait <= 0:
+                        item = items.popleft()
+                        del self._pending[key]
+                        if items:
+                            self._pending[key] = items  # to the end of the rotation
+                        self._busy.add(key)
+                        return HostTicket(self, key, item)
+                    soonest = wait if soonest is None else min(soonest, wait)
+                if self._sealed and not self._pending:
+                    return None
+                if deadline is not None:
+                    left = deadline - self._clock()
+                    if left <= 0:
+                        return None
+                    soonest = left if soonest is None else min(soonest, left)
+                self._cond.wait(soonest)
+            return None
+
+    def _release(self, key: str) -> None:
+        with self._cond:
+            self._busy.discard(key)
+            self._cond.notify_all()
 
 
 def backoff_seconds(failures: int, base: float, cap: float, rng: random.Random) -> float:

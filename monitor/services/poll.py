@@ -12,43 +12,57 @@ dedup keys of report and claim events keep the log exactly-once even if two did 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import hashlib
 import logging
+import multiprocessing
 import os
 import random
+import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import OperationalError
 
 from ..app import App
 from ..domain import events as ev
 from ..domain.observations import Report
+from ..errors import StoreError
 from ..feeds.fetch import Fetcher, FetchPolicy, FetchResult
-from ..feeds.parse import FeedParseError, ParsedEntry, parse_feed
+from ..feeds.parse import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from ..feeds.politeness import HostGate, backoff_seconds, host_key, jittered_interval
 from ..store.db import is_sqlite
-from ..store.eventstore import Writer
+from ..store.eventstore import Writer, raw_cursor
 from ..store.projections import load_claims
 from ..store.tables import feed_state, reports
 from .diffing import DetectorCache, apply_recorded, diff_report, report_key
 from .feeds import FeedView, _row_view
 
 log = logging.getLogger("monitor.poll")
+_FEED_COLUMN_NAMES = tuple(c.name for c in feed_state.c)
+_FEED_COLUMNS = ", ".join(_FEED_COLUMN_NAMES)
+_FEED_COLUMN_SET = frozenset(_FEED_COLUMN_NAMES)
+_FeedRow = collections.namedtuple("_FeedRow", _FEED_COLUMN_NAMES)  # type: ignore[misc]
 T = TypeVar("T")
 
 MAX_TEXT = 200_000  # the ReportRecorded schema's maxLength for text
 RETRY_AFTER_CAP = 7 * 86400.0  # a server's Retry-After is honoured, up to a week
 MAX_HOST_WAIT = 30.0  # longer than this behind a host's Retry-After: reschedule, don't block
+# Bodies at least this big are parsed in a child process (feedparser is pure Python: parsing
+# there runs on another core while this process fetches, diffs and appends). Smaller ones cost
+# less to parse than to send there and back.
+PARSE_OFFLOAD_BYTES = 8 * 1024
 
 
 def iso(moment: datetime) -> str:
@@ -159,6 +173,84 @@ def _error_result(url: str, message: str, base: FetchResult | None = None) -> Fe
     )  # fmt: skip
 
 
+class _GroupCommit:
+    """Small writes of many polls (leases, 304 and error states, releases) in one transaction.
+
+    A request made while a batch is running waits for the next one, which takes every request
+    that arrived meanwhile: under load a transaction carries many polls' writes, alone it
+    carries one (the latency of a single write). Each request keeps its own conditions (a lease
+    is taken or not by its feed's row). When a batch fails on anything but
+    an unavailable database, its requests are retried one by one, so one bad write never fails
+    the others.
+    """
+
+    def __init__(
+        self,
+        submit: Callable[[Callable[[], None]], Any],
+        txn: Callable[[], contextlib.AbstractContextManager[Connection]],
+        apply: Callable[[Connection, list[Any]], list[Any]],
+    ) -> None:
+        self._submit = submit
+        self._txn = txn
+        self._apply = apply
+        self._lock = threading.Lock()
+        self._pending: list[tuple[Any, Future]] = []
+        self._scheduled = False
+
+    def __call__(self, request: Any) -> Any:
+        future: Future = Future()
+        with self._lock:
+            self._pending.append((request, future))
+            schedule = not self._scheduled
+            self._scheduled = True
+        if schedule:
+            try:
+                self._submit(self._drain)
+            except BaseException as exc:  # the executor is shut down
+                with self._lock:
+                    batch, self._pending, self._scheduled = self._pending, [], False
+                for _, f in batch:
+                    f.set_exception(exc)
+        return future.result()
+
+    def _drain(self) -> None:
+        with self._lock:
+            batch, self._pending, self._scheduled = self._pending, [], False
+        if not batch:
+            return
+        try:
+            with self._txn() as conn:
+                results = self._apply(conn, [request for request, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1 or isinstance(exc, StoreError | OperationalError):
+                for _, future in batch:
+                    future.set_exception(exc)
+                return
+            for request, future in batch:
+                try:
+                    with self._txn() as conn:
+                        future.set_result(self._apply(conn, [request])[0])
+                except Exception as one:
+                    future.set_exception(one)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _parser_process_init() -> None:
+    # The daemon decides when to stop (it finishes the polls in flight, then closes the pool):
+    # a Ctrl-C or SIGTERM sent to the whole process group must not kill the parser first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 class Poller:
     """Polls feeds for one daemon (or one `run --once`); thread-safe."""
 
@@ -171,6 +263,7 @@ class Poller:
         rng: random.Random | None = None,
         owner: str | None = None,
         detectors: DetectorCache | None = None,
+        parse_processes: int | None = None,
     ) -> None:
         self.app = app
         p = app.settings.polling
@@ -198,6 +291,16 @@ class Poller:
         # short-lived pool of `run_once`. SQLite has one writer at a time anyway.
         self._db_threads = 1 if self._sqlite else 4
         self._db = ThreadPoolExecutor(max_workers=self._db_threads, thread_name_prefix="poll-db")
+        # Leases and the state-only ends of polls (304s, errors) are grouped into shared
+        # transactions; a poll that records events commits alone.
+        self._batch = _GroupCommit(self._db.submit, self._txn, self._small_writes)
+        self._marker = "?" if self._sqlite else "%s"
+        # Parsing in child processes (started on the first large body); 0: always here.
+        if parse_processes is None:
+            parse_processes = min(4, _available_cpus() - 1)
+        self._parse_processes = max(0, parse_processes)
+        self._parsers: ProcessPoolExecutor | None = None
+        self._parsers_lock = threading.Lock()
         self._closed = False
 
     def close(self) -> None:
@@ -206,6 +309,10 @@ class Poller:
             return
         self._closed = True
         self.fetcher.close()
+        with self._parsers_lock:
+            parsers, self._parsers = self._parsers, None
+        if parsers is not None:
+            parsers.shutdown(wait=True, cancel_futures=True)
         drop = getattr(self.app.store, "_drop_write_connection", None)
         if drop is not None:
             barrier = threading.Barrier(self._db_threads, timeout=10)
@@ -233,32 +340,47 @@ class Poller:
     def lease(self, feed_id: str, now: datetime, *, due_only: bool = False) -> FeedView | None:
         """Take the feed's lease; returns its fresh state, or None when another poller holds
         it, it is disabled or unsubscribed, or (``due_only``) someone polled it meanwhile."""
-        stamp = iso(now)
-        free = [feed_state.c.lease_until.is_(None), feed_state.c.lease_until < stamp]
-        if feed_id in self._stranded:  # a lease we failed to release: that poll ended
-            free.append(feed_state.c.lease_owner == self.owner)
-        conds = [
-            feed_state.c.id == feed_id,
-            feed_state.c.subscribed == 1,
-            feed_state.c.state != "disabled",
-            or_(*free),
-        ]
-        if due_only:
-            conds.append(or_(feed_state.c.next_due.is_(None), feed_state.c.next_due <= stamp))
         with self._txn() as conn:
-            row = conn.execute(
-                update(feed_state)
-                .where(and_(*conds))
-                .values(
-                    lease_owner=self.owner,
-                    lease_until=iso(now + timedelta(seconds=self.lease_seconds)),
+            return self._lease_many(conn, [(feed_id, now, due_only)])[0]
+
+    def _lease_many(
+        self, conn: Connection, requests: list[tuple[str, datetime, bool]]
+    ) -> list[FeedView | None]:
+        """Leases of several feeds in one transaction: one statement per kind of request (a
+        feed's lease is still taken, or not, by its own row's conditions)."""
+        m = self._marker
+        groups: dict[tuple[str, bool, bool], list[tuple[str, datetime]]] = {}
+        for feed_id, now, due_only in requests:
+            key = (iso(now), due_only, feed_id in self._stranded)
+            groups.setdefault(key, []).append((feed_id, now))
+        leased: dict[str, FeedView] = {}
+        cur = raw_cursor(conn)
+        for (stamp, due_only, stranded), members in groups.items():
+            until = iso(max(now for _, now in members) + timedelta(seconds=self.lease_seconds))
+            free = f"lease_until IS NULL OR lease_until < {m}"
+            free_args: list[Any] = [stamp]
+            if stranded:  # a lease we failed to release: that poll ended
+                free += f" OR lease_owner = {m}"
+                free_args.append(self.owner)
+            due = f" AND (next_due IS NULL OR next_due <= {m})" if due_only else ""
+            ids = list(dict.fromkeys(feed_id for feed_id, _ in members))
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                cur.execute(
+                    f"UPDATE feed_state SET lease_owner = {m}, lease_until = {m}"
+                    f" WHERE id IN ({', '.join([m] * len(chunk))}) AND subscribed = 1"
+                    f" AND state != 'disabled' AND ({free}){due} RETURNING {_FEED_COLUMNS}",
+                    [self.owner, until, *chunk, *free_args, *([stamp] if due_only else [])],
                 )
-                .returning(*feed_state.c)
-            ).first()
-        if row is None:
-            return None
-        self._stranded.discard(feed_id)
-        return _row_view(row)
+                for row in cur.fetchall():
+                    leased[row[0]] = _row_view(_FeedRow(*row))
+        out: list[FeedView | None] = []
+        for feed_id, _, _ in requests:
+            view = leased.pop(feed_id, None)  # one poll per feed gets the lease
+            if view is not None:
+                self._stranded.discard(feed_id)
+            out.append(view)
+        return out
 
     def reclaim_dead_leases(self) -> list[str]:
         """End the leases of pollers on this host that died holding them (SIGKILL, OOM), so a
@@ -285,21 +407,88 @@ class Poller:
 
     def release(self, feed_id: str, **values: Any) -> None:
         with self._txn() as conn:
-            conn.execute(
-                update(feed_state)
-                .where(and_(feed_state.c.id == feed_id, feed_state.c.lease_owner == self.owner))
-                .values(lease_owner=None, lease_until=None, **values)
+            self._set_states(
+                conn, [(feed_id, {"lease_owner": None, "lease_until": None, **values})]
             )
+
+    def _set_states(
+        self, conn: Connection, requests: list[tuple[str, Mapping[str, Any]]]
+    ) -> list[None]:
+        """Write leased feeds' states (values that end the lease, end it): one statement per
+        set of columns, executed for every feed that has it."""
+        m = self._marker
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for feed_id, values in requests:
+            columns = tuple(values)
+            unknown = set(columns) - _FEED_COLUMN_SET
+            if unknown:
+                raise ValueError(f"not feed_state columns: {sorted(unknown)}")
+            groups.setdefault(columns, []).append((*values.values(), feed_id, self.owner))
+        cur = raw_cursor(conn)
+        for columns, rows in groups.items():
+            sql = (
+                f"UPDATE feed_state SET {', '.join(f'{c} = {m}' for c in columns)}"
+                f" WHERE id = {m} AND lease_owner = {m}"
+            )
+            if len(rows) == 1:
+                cur.execute(sql, rows[0])
+            else:
+                cur.executemany(sql, rows)
+        return [None] * len(requests)
+
+    def _small_writes(self, conn: Connection, requests: list[tuple[str, Any]]) -> list[Any]:
+        """One group commit's requests: feeds' states first (a lease released in the batch is
+        free for a lease taken in it), then leases."""
+        states = [(i, r) for i, (kind, r) in enumerate(requests) if kind == "state"]
+        leases = [(i, r) for i, (kind, r) in enumerate(requests) if kind == "lease"]
+        out: list[Any] = [None] * len(requests)
+        if states:
+            self._set_states(conn, [r for _, r in states])
+        if leases:
+            for (i, _), view in zip(
+                leases, self._lease_many(conn, [r for _, r in leases]), strict=True
+            ):
+                out[i] = view
+        return out
+
+    def _release_batched(self, feed_id: str, **values: Any) -> None:
+        self._batch(("state", (feed_id, {"lease_owner": None, "lease_until": None, **values})))
 
     # ---- one poll -----------------------------------------------------------------------
     def poll(
         self, feed: FeedView, now: datetime | None = None, *, due_only: bool = False
     ) -> PollOutcome:
         """Poll one feed; never raises for the feed's own problems (they are its state)."""
+        return self.poll_scheduled(feed, now, due_only=due_only)
+
+    def poll_scheduled(
+        self,
+        feed: FeedView,
+        now: datetime | None = None,
+        *,
+        due_only: bool = False,
+        fetched: Callable[[], None] | None = None,
+    ) -> PollOutcome:
+        """`poll`, calling ``fetched()`` as soon as this poll is done with the feed's host (its
+        request answered, or no request made), before parsing and recording: a scheduler
+        (`HostQueue`) then hands the host's next feed to another worker meanwhile."""
+        try:
+            return self._poll(feed, now, due_only, fetched)
+        finally:
+            if fetched is not None:
+                fetched()  # idempotent (a HostTicket's release)
+
+    def _poll(
+        self,
+        feed: FeedView,
+        now: datetime | None,
+        due_only: bool,
+        fetched: Callable[[], None] | None,
+    ) -> PollOutcome:
         now = now or datetime.now(UTC)
         outcome = PollOutcome(feed=feed.id, url=feed.url)
         try:
-            current = self._on_db(self.lease, feed.id, now, due_only=due_only)
+            current = self._batch(("lease", (feed.id, now, due_only)))
         except Exception as exc:  # the database is away: nothing was written
             log.warning("could not lease feed %s: %s", feed.id, exc)
             outcome.error = f"could not lease: {exc}"
@@ -316,13 +505,15 @@ class Poller:
             if wait > MAX_HOST_WAIT:
                 # The host asked everyone to wait (Retry-After): don't hold a worker for it.
                 outcome.skipped = f"host {host_key(feed.url)} deferred for {wait:.0f}s"
-                self._on_db(self.release, feed.id, next_due=iso(now + timedelta(seconds=wait)))
+                self._release_batched(feed.id, next_due=iso(now + timedelta(seconds=wait)))
                 released = True
                 return outcome
             with self.gate.slot(feed.url):
                 result = self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
             if result.retry_after:
                 self.gate.defer(result.final_url, min(result.retry_after, RETRY_AFTER_CAP))
+            if fetched is not None:
+                fetched()
             outcome.status = result.status
             outcome.ms = round(result.elapsed_ms, 1)
             self._record(feed, result, outcome, datetime.now(UTC))
@@ -342,7 +533,7 @@ class Poller:
         finally:
             if not released:
                 try:
-                    self._on_db(self.release, feed.id)
+                    self._release_batched(feed.id)
                 except Exception:
                     log.exception("could not release the lease of feed %s", feed.id)
                     self._stranded.add(feed.id)
@@ -397,11 +588,8 @@ class Poller:
             return
         if error is None and not result.not_modified:
             try:
-                parsed = parse_feed(
-                    result.body or b"",
-                    result.headers,
-                    url=result.final_url,
-                    max_entries=p.max_entries,
+                parsed = self._parse(
+                    result.body or b"", result.headers, result.final_url, p.max_entries
                 )
             except FeedParseError as exc:
                 error = f"unusable feed: {exc}"
@@ -474,7 +662,53 @@ class Poller:
             ops["warning"] = parsed.warning[:2000] if parsed.warning else None
             outcome.warning = parsed.warning
         entries = parsed.entries if parsed else []
+        if not entries and not feed_events:
+            # Only the feed's state (a 304, an error, nothing new): grouped with other polls'.
+            self._batch(("state", (feed.id, ops)))
+            return
         self._on_db(self._commit, feed, entries, feed_events, ops, outcome, now)
+
+    # ---- parsing, in child processes for large bodies -----------------------------------
+    def _parser_pool(self) -> ProcessPoolExecutor | None:
+        if not self._parse_processes or self._closed:
+            return None
+        with self._parsers_lock:
+            if self._parsers is None and not self._closed:
+                # spawn, not fork: this process runs threads (HTTP, database) that a fork
+                # would copy in whatever state they were.
+                self._parsers = ProcessPoolExecutor(
+                    max_workers=self._parse_processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_parser_process_init,
+                )
+            return self._parsers
+
+    def _parse(
+        self, body: bytes, headers: Mapping[str, str], url: str, max_entries: int
+    ) -> ParsedFeed:
+        """`parse_feed`, in a child process when the body is large enough to be worth it; the
+        same result and the same exceptions either way."""
+        pool = self._parser_pool() if len(body) >= PARSE_OFFLOAD_BYTES else None
+        if pool is not None:
+            try:
+                future = pool.submit(
+                    parse_feed, body, dict(headers), url=url, max_entries=max_entries
+                )
+            except (BrokenProcessPool, RuntimeError):  # a child died, or we are closing
+                self._drop_parser_pool(pool)
+            else:
+                try:
+                    return future.result()
+                except BrokenProcessPool:  # killed (OOM, a signal): parse here instead
+                    log.warning("a parser process died; parsing in the daemon")
+                    self._drop_parser_pool(pool)
+        return parse_feed(body, headers, url=url, max_entries=max_entries)
+
+    def _drop_parser_pool(self, pool: ProcessPoolExecutor) -> None:
+        with self._parsers_lock:
+            if self._parsers is pool:
+                self._parsers = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def _commit(
         self,
@@ -486,15 +720,13 @@ class Poller:
         now: datetime,
     ) -> None:
         """Events, reports and the feed's state in one transaction (the lease ends with it)."""
-        where = and_(feed_state.c.id == feed.id, feed_state.c.lease_owner == self.owner)
         with self.app.store.writer() as w:
-            conn = w.conn
             if feed_events:
                 recorded = self._append(w, feed_events)
                 outcome.events.extend(e.type for e in recorded)
             if entries:
                 self._record_entries(w, feed, entries, outcome, iso(now))
-            conn.execute(update(feed_state).where(where).values(**ops))
+            self._set_states(w.conn, [(feed.id, ops)])
 
     @staticmethod
     def _append(w: Writer, events: list[ev.NewEvent]) -> list[ev.RecordedEvent]:
