@@ -190,6 +190,12 @@ def test_value_change() -> None:
     assert "monitor correct i4-conv --value 2028-H2" in text
 
 
+def test_a_first_value_is_undone_by_clearing_it() -> None:
+    e = recorded(ev.CLAIM_VALUE_CHANGED, **{"from": None, "to": "2029"})
+    text, _ = bodies(parsed(render_change(e, CLAIM, TO, CTX, NOW)))
+    assert "monitor correct i4-conv --clear-value" in text
+
+
 def test_correction() -> None:
     e = recorded(
         ev.CLAIM_CORRECTED,

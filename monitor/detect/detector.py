@@ -29,7 +29,7 @@ from monitor.domain.statuses import TERMINAL, lifecycle_rank
 
 from .explain import CueNote, Explanation, MentionNote, SentenceNote
 from .language import declared_language, text_looks_english
-from .lexicon import Lexicon, shipped_lexicon
+from .lexicon import LIST_KEYS, Lexicon, shipped_lexicon
 from .phrases import Match, PhraseMatcher, screen
 from .sentences import split_sentences
 from .text import clean, fold_accents
@@ -282,20 +282,11 @@ class Detector:
                     out.append((head, ("cue", cue)))
         for phrase in lex.words("timing_cues"):
             out.append((phrase, ("cue", _Cue("timing", None))))
-        for key in (
-            "pseudo_cues",
-            "terminators",
-            "hedges",
-            "reported",
-            "official",
-            "hypothetical",
-            "opinion",
-            "future",
-            "future_time",
-            "historical",
-            "comparison",
-            "other_brands",
-        ):
+        # every word list of the lexicon but the two read elsewhere (timings above, stopwords
+        # by the language check)
+        for key in LIST_KEYS:
+            if key in ("timing_cues", "english_stopwords"):
+                continue
             out.extend((p, (key, None)) for p in lex.words(key))
         for key, phrases in lex.negation.items():
             out.extend((p, (f"neg_{key}", None)) for p in phrases)

@@ -149,6 +149,10 @@ def _cmd(ctx: MailContext, *args: str) -> str:
 
 def _undo(ctx: MailContext, label: str, claim_id: str, flag: str, old: Any) -> tuple[str, str]:
     """The `monitor correct` command that puts back the previous status or value."""
+    if flag == "--value" and old is None:  # the claim had no value: clear the new one
+        return label, _cmd(
+            ctx, "correct", claim_id, "--clear-value", "--reason", REASON_PLACEHOLDER
+        )
     previous = one_line(old, 300) or flag.removeprefix("--").upper()
     return label, _cmd(ctx, "correct", claim_id, flag, previous, "--reason", REASON_PLACEHOLDER)
 
