@@ -179,7 +179,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
         out.print(table)
         if summary.delivery is not None:
             d = summary.delivery
-            click.echo(f"delivery: {d.to_json() if hasattr(d, 'to_json') else d}")
+            click.echo(f"delivery: {d.summary() if hasattr(d, 'summary') else d}")
 
     @cli.command("rediff")
     @click.option("--since", help="Only reports recorded since (ISO time, or 7d, 12h).")
