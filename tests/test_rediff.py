@@ -62,3 +62,43 @@ def test_rediff_finds_what_reports_say_of_claims_loaded_after_them(tmp_path):
 
     again = json.loads(run(tmp_path, "rediff", "--apply", "--json").stdout)
     assert again["appended"] == 0 and again["events"] == []
+
+
+HEDGED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+<item><guid>h1</guid><title>Rumour: i4 Convertible approved?</title>
+<link>https://news.example.com/h1</link><description>BMW may have approved the i4 Convertible
+for production, according to a supplier.</description></item></channel></rss>"""
+
+
+def test_a_suspicion_becomes_a_change_when_the_current_detector_is_surer(tmp_path):
+    import dataclasses
+
+    from monitor.app import bootstrap, init
+    from monitor.config import load_settings
+    from monitor.daemon import run_once
+    from monitor.services.claims import current_claims
+    from monitor.services.feeds import subscribe
+    from monitor.services.rediff import rediff
+    from monitor.wiring import extra_projectors
+
+    feed = tmp_path / "feed.xml"
+    feed.write_text(HEDGED)
+    settings = dataclasses.replace(
+        load_settings(None, f"sqlite:///{tmp_path / 'm.db'}"), feeds=(), subscriptions=()
+    )
+    app = bootstrap(settings, extra_projectors(settings))
+    init(app)
+    subscribe(app, str(feed))
+    run_once(app, deliver=False)
+    kinds = [e.type for e in app.store.read_stream("claim/i4-convertible-na3")]
+    assert kinds == ["ClaimAsserted", "ChangeSuspected"]
+
+    assert rediff(app, apply=True).appended == []  # the suspicion is already on record
+
+    surer = dataclasses.replace(app, settings=dataclasses.replace(settings, threshold=0.3))
+    first = rediff(surer, apply=True)
+    assert [(e.type, e.data["to"]) for e in first.appended] == [("ClaimStatusChanged", "approved")]
+    assert first.appended[0].metadata["cause"] == "rediff"
+    assert current_claims(app)["i4-convertible-na3"].status == "approved"
+    assert rediff(surer, apply=True).appended == []  # idempotent
+    app.close()
