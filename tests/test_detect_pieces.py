@@ -343,3 +343,46 @@ def test_names_get_the_routine_respellings_of_ev_and_a_makers_possessive():
     }
     assert name_variants("iX5") == {"iX5"}
     assert "Neue Klasse electric cars" in name_variants("Neue Klasse EVs")
+
+
+def test_a_possessive_or_a_code_names_plural_is_still_the_name():
+    matcher = PhraseMatcher([("iX5", "a"), ("i4 Convertible", "b"), ("i3s", "c"), ("i3", "d")])
+    found = [
+        (m.start, m.end, m.payloads)
+        for m in matcher.find(tokenize("The iX5's end, the i4 Convertible's fate, iX5s, i3s"))
+    ]
+    assert found == [(1, 2, ("a",)), (5, 7, ("b",)), (9, 10, ("a",)), (11, 12, ("c",))]
+
+
+def test_a_lead_word_of_one_name_does_not_swallow_the_start_of_another():
+    from monitor.detect.variants import with_leads
+
+    added = {
+        n
+        for n, _ in with_leads(
+            [("BMW i3", 1), ("i3 Touring", 2), ("new iX3", 3), ("iX3 LWB", 4), ("iX5", 5)]
+        )
+    } - {"BMW i3", "i3 Touring", "new iX3", "iX3 LWB", "iX5"}
+    assert added == {"BMW i3 Touring", "new iX3 LWB"}
+    assert observe("Spied: BMW i3 Touring prototype testing")["i3-touring"].status == (
+        "in-development"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "claim"),
+    [
+        ("The Z4's successor has been cancelled", "z4"),  # what belongs to the model
+        ("The iX3 plant in Debrecen started production of batteries", "ix3"),
+        ("The iX7-based SUV made its debut at Pebble Beach", "ix7-clar"),  # a modifier
+        ("BMW i3 owners took delivery of a software update", "i3-sedan"),
+    ],
+)
+def test_a_name_that_modifies_another_noun_is_not_the_model(title, claim):
+    got = observe(title).get(claim)
+    assert got is None or got.status in (None, BASELINE[claim].status) or got.confidence < 0.7
+
+
+def test_a_confirming_verb_reports_the_status_beside_it():
+    got = observe("Meanwhile, the iX6 has been cancelled, company sources confirmed.")
+    assert got["ix6-clar"].status == "cancelled"

@@ -9,6 +9,6 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-2"  # rules-2: anaphora, fronted clauses, the sentence screen
+DETECTOR_VERSION = "rules-3"  # rules-3: possessives, lead words, modifiers; rules-2: anaphora
 
 __all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]

@@ -35,7 +35,7 @@ from .sentences import split_sentences
 from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
 from .values import Timing, consistent, find_timings
-from .variants import expand
+from .variants import expand, with_leads
 
 _MAYBE_TIMING = re.compile(
     r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|spring|autumn|fall"
@@ -98,6 +98,20 @@ _NEEDS_CONTEXT = re.compile(r"\b(?:that|the|the following) year\b", re.IGNORECAS
 TARGET_STATUSES = frozenset({"stated", "revised"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
+REPORTED_STAGES = frozenset(
+    {"revealed", "in-production", "launched", "ending", "discontinued", "cancelled"}
+)
+# "the Z4's successor", "the iX3 plant": the noun after the name is the subject, not the model.
+RELATED_NOUNS = _set(
+    "successor successors replacement predecessor predecessors rival rivals competitor "
+    "competitors twin sibling siblings platform maker supplier plant factory boss chief"
+)
+# "the iX7-based SUV", "an iX3-sized crossover": a name that modifies another noun by a hyphen is
+# not the model spoken of.
+COMPOUND_AFTER = _set(
+    "based derived inspired style styled like sized size rivalling rivaling beating fighter "
+    "killer engined powered platform rival alike esque"
+)
 
 WEAK_CONFIDENCE = 0.6
 HEDGE_FACTOR = 0.55
@@ -257,6 +271,7 @@ class Detector:
         for claim in self.claims.values():
             phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases))
             phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
+        phrases = with_leads(phrases)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
         self._screen = screen(p for p, _ in phrases)
         self._other_makers = screen(self.lexicon.words("other_brands"))
@@ -502,7 +517,7 @@ class Detector:
         for m in mentions:
             m.clause = clause_of[m.start]
         _group(mentions, tokens)
-        self._mark_mentions(mentions, hits, clause_of)
+        self._mark_mentions(mentions, hits, clause_of, tokens, sentence)
         if resolve is None:
             tracked = tuple(dict.fromkeys(c for m in mentions if not m.note for c in m.claims))
             other = any(m.note or not m.claims for m in mentions) or any(
@@ -591,6 +606,10 @@ class Detector:
                         )
                     ]
         for options in cands.values():
+            if any(o.status in REPORTED_STAGES for o in options):
+                # "the iX6 has been cancelled, sources confirmed": the confirming verb reports
+                # the other status, it is not one of its own
+                options = [o for o in options if o.status != "confirmed"] or options
             pick = options[0]
             for o in options[1:]:
                 pick = _merge(pick, o, claims)
@@ -677,10 +696,26 @@ class Detector:
         return hits
 
     def _mark_mentions(
-        self, mentions: list[_Mention], hits: list[_Hit], clause_of: list[int]
+        self,
+        mentions: list[_Mention],
+        hits: list[_Hit],
+        clause_of: list[int],
+        tokens: list[Token],
+        sentence: str,
     ) -> None:
         """Comparisons ("a rival to the M4 Convertible") and other makers' models say nothing."""
         for m in mentions:
+            nxt = tokens[m.end] if m.end < len(tokens) else None
+            if (
+                nxt is not None
+                and nxt.key in COMPOUND_AFTER
+                and sentence[tokens[m.end - 1].end : nxt.start] == "-"
+            ):
+                m.note = f"modifier of another noun ({nxt.text!r})"
+                continue
+            if nxt is not None and nxt.key in RELATED_NOUNS:
+                m.note = f"names what belongs to it ({nxt.text!r})"
+                continue
             for h in hits:
                 if clause_of[h.start] != m.clause or h.end > m.start or m.start - h.end > 2:
                     continue

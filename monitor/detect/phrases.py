@@ -53,23 +53,41 @@ class PhraseMatcher(Generic[P]):
             tok = tokens[i]
             key = tok.key
             best_end = -1
+            best_key = ""
             if tok.is_word and key in prefixes:
                 j = i
                 while True:
                     if key in table:
-                        best_end = j + 1
+                        best_end, best_key = j + 1, key
                     j += 1
                     if j >= n or not tokens[j].joinable:
                         break
                     key = key + tokens[j].key
                     if key not in prefixes:
+                        bare = _bare(key)
+                        if bare is not None and bare in table:
+                            best_end, best_key = j + 1, bare
                         break
+            elif tok.is_word:
+                bare = _bare(key)
+                if bare is not None and bare in table:
+                    best_end, best_key = i + 1, bare
             if best_end > 0:
-                out.append(Match(i, best_end, table["".join(t.key for t in tokens[i:best_end])]))
+                out.append(Match(i, best_end, table[best_key]))
                 i = best_end
             else:
                 i += 1
         return out
+
+
+def _bare(key: str) -> str | None:
+    """A name's last word as a possessive or a plural of a code name ("iX5's", "iX3s"): the
+    key without its ending, else None."""
+    if key.endswith("'s"):
+        return key[:-2]
+    if len(key) > 2 and key[-1] == "s" and key[-2].isdigit():
+        return key[:-1]
+    return None
 
 
 # Characters a phrase may span between two of its words (tokens._JOINABLE, as a class).

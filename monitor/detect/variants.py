@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
+
+P = TypeVar("P")
 
 _EV = re.compile(r"\bEVs?\b")
 _EV_WORDS = ("electric car", "electric model", "electric vehicle")
+_LEAD = re.compile(r"^((?:(?:the|all-new|new|BMW|BMW's)\s+)+)(\S.*)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^([A-Z][\w-]*)['\u2019]s\b")
 
 
@@ -38,3 +42,24 @@ def expand(names: Iterable[str]) -> list[str]:
         for variant in sorted(name_variants(name)):
             seen.setdefault(variant, None)
     return list(seen)
+
+
+def with_leads(phrases: list[tuple[str, P]]) -> list[tuple[str, P]]:
+    """Names matched longest first must not lose to a name with a lead word: where one name is
+    "BMW i3" or "new i3", "BMW i3 Touring" would match it and leave "Touring" behind. So every
+    name that another name's lead word could swallow ("i3 Touring", "iX3 long wheelbase") also
+    gets that lead word ("BMW i3 Touring", "new iX3 long wheelbase")."""
+    leads: dict[str, set[str]] = {}
+    for name, _ in phrases:
+        m = _LEAD.match(name)
+        if m:
+            leads.setdefault(m.group(2).lower(), set()).add(m.group(1).strip())
+    if not leads:
+        return phrases
+    out = list(phrases)
+    for name, payload in phrases:
+        words = name.split()
+        for n in range(1, min(len(words), 4)):
+            for lead in leads.get(" ".join(words[:n]).lower(), ()):
+                out.append((f"{lead} {name}", payload))
+    return out
