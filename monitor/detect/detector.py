@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor.domain.claims import Claim
 from monitor.domain.decide import DEFAULT_THRESHOLD
@@ -275,6 +275,14 @@ class Detector:
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
         self._screen = screen(p for p, _ in phrases)
         self._other_makers = screen(self.lexicon.words("other_brands"))
+        self._denials = _whole_phrases(self.lexicon.words("report_denials"))
+        # a phrase can only match where its longest word occurs: cheap substring tests first
+        self._denial_words = tuple(
+            {
+                max(fold_accents(p).lower().split(), key=len)
+                for p in self.lexicon.words("report_denials")
+            }
+        )
         self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(self._lexicon_phrases())
         self._stopwords = frozenset(
             "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
@@ -300,7 +308,7 @@ class Detector:
         # every word list of the lexicon but the two read elsewhere (timings above, stopwords
         # by the language check)
         for key in LIST_KEYS:
-            if key in ("timing_cues", "english_stopwords"):
+            if key in ("timing_cues", "english_stopwords", "report_denials"):
                 continue
             out.extend((p, (key, None)) for p in lex.words(key))
         for key, phrases in lex.negation.items():
@@ -431,12 +439,37 @@ class Detector:
             for cand in self._sentence(i, sentence, report, notes, timings, claims, seen, resolve):
                 cur = best.get(cand.claim)
                 best[cand.claim] = cand if cur is None else _merge(cur, cand, claims)
+        if any(_is_change(c, claims) for c in best.values()):
+            denial = self._denial(sentences)
+            if denial is not None:
+                for cid, cand in best.items():
+                    best[cid] = _denied(cand, claims, denial)
         return [
             Observation(
                 c.claim, c.status, round(c.confidence, 4), c.evidence, c.value, tuple(c.why)
             )
             for c in sorted(best.values(), key=lambda c: c.claim)
         ]
+
+    def _denial(self, sentences: Sequence[str]) -> str | None:
+        """The first denial the report carries ("BMW denied the report"), if any."""
+        if self._denials is None:
+            return None
+        text = " \n ".join(sentences)
+        low = text.lower() if text.isascii() else fold_accents(text).lower()
+        for word in self._denial_words:  # search only around each occurrence of the word
+            at = low.find(word)
+            while at != -1:
+                m = self._denials.search(low, max(0, at - 40), at + len(word) + 40)
+                if m is not None:
+                    return m.group(0)
+                at = low.find(word, at + 1)
+        return None
+        for sentence in sentences:
+            m = self._denials.search(fold_accents(sentence).lower())
+            if m is not None:
+                return m.group(0)
+        return None
 
     def _antecedent(
         self,
@@ -878,6 +911,36 @@ class Detector:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+DENIED_CONFIDENCE = 0.45
+
+
+def _whole_phrases(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """Phrases as whole words, any whitespace between them, on lower-cased folded text."""
+    alts = sorted(
+        (r"\s+".join(re.escape(w) for w in fold_accents(p).lower().split()) for p in phrases),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + "|".join(alts) + r")\b") if alts else None
+
+
+def _is_change(cand: _Candidate, claims: Mapping[str, Claim]) -> bool:
+    claim = claims.get(cand.claim)
+    return cand.status is not None and claim is not None and cand.status != claim.status
+
+
+def _denied(cand: _Candidate, claims: Mapping[str, Claim], denial: str) -> _Candidate:
+    """A change the same report denies is only suspected (a denial of a rumour corroborates
+    nothing either): the confidence drops below any sensible threshold."""
+    if not _is_change(cand, claims) or cand.confidence <= DENIED_CONFIDENCE:
+        return cand
+    return replace(
+        cand,
+        confidence=DENIED_CONFIDENCE,
+        why=[*cand.why, f"the report carries a denial ('{denial}'): only suspected"],
+    )
 
 
 def _no_status(cand: _Candidate) -> _Candidate:

@@ -34,6 +34,7 @@ LIST_KEYS = (
     "historical",
     "comparison",
     "other_brands",
+    "report_denials",
     "english_stopwords",
 )
 NEGATION_KEYS = ("pre", "post", "pseudo")
