@@ -7,6 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 from .errors import ValidationError
 
 
+def log_time(moment: datetime) -> str:
+    """An aware datetime as the log spells times (UTC, microseconds): text order is time
+    order, so times compare as strings in SQL."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def parse_moment(text: str, *, option: str = "--as-of") -> str:
     """ISO date or datetime -> 'YYYY-MM-DDTHH:MM:SS.ffffffZ'. A bare date means its end (UTC):
     "what did we believe on 1 March" includes everything recorded that day."""
@@ -24,7 +30,7 @@ def parse_moment(text: str, *, option: str = "--as-of") -> str:
             f"{option}: {text!r} is not an ISO 8601 date or time (e.g. 2026-03-01 or "
             "2026-03-01T12:00:00Z)"
         ) from exc
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return log_time(moment)
 
 
 def parse_since(text: str, now: datetime, *, option: str = "--since") -> str:
@@ -33,12 +39,12 @@ def parse_since(text: str, now: datetime, *, option: str = "--since") -> str:
     units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
     if raw[:-1].isdigit() and raw[-1:] in units:
         moment = now - timedelta(seconds=int(raw[:-1]) * units[raw[-1]])
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return log_time(moment)
     if len(raw) == 10:
         try:
             day = datetime.fromisoformat(raw).date()
         except ValueError:
             pass
         else:
-            return datetime.combine(day, time.min, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            return log_time(datetime.combine(day, time.min, tzinfo=UTC))
     return parse_moment(raw, option=option)

@@ -24,6 +24,7 @@ from monitor.errors import ConfigError
 from monitor.store.projections import load_claims
 from monitor.store.tables import outbox
 
+from ..timeparse import log_time
 from .render import _group_of, message_id_for
 from .subscriptions import (
     EVENT_KINDS,
@@ -51,7 +52,7 @@ def iso(moment: datetime) -> str:
     """The outbox's time format: UTC with microseconds, so that text order is time order."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment!r} has no time zone; pass an aware datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return log_time(moment)
 
 
 def parse_iso(text: str) -> datetime:
