@@ -26,6 +26,7 @@ class Article:
     published: str | None
     source: str
     summary: str = ""
+    organizations: tuple[str, ...] = ()
 
 
 def _claim_name(claims: list[Any], index: int) -> str:
@@ -68,6 +69,7 @@ def read_claims_file(path: Path) -> tuple[Article, list[dict[str, Any]]]:
         published=a.get("published"),
         source=a.get("source", ""),
         summary=a.get("summary", ""),
+        organizations=tuple(a.get("organizations", ())),
     )
     return article, doc["claims"]
 
@@ -90,6 +92,7 @@ def claims_file_events(path: Path, cause: str = "claims-file") -> list[ev.NewEve
                 "link": article.link,
                 "published": article.published,
                 "name": article.source,
+                **({"organizations": list(article.organizations)} if article.organizations else {}),
             },
         }
         validate_event_data(ev.CLAIM_ASSERTED, 1, data, where=f"{path}: claim {c['id']!r}")
@@ -136,7 +139,9 @@ def baseline_events(path: Path) -> list[ev.NewEvent]:
 def claims_of(path: Path) -> dict[str, Claim]:
     """The claims a claims file asserts, as state (used by evaluation and tests)."""
     article, claims = read_claims_file(path)
-    source = Source(article.title, article.link, article.published, article.source)
+    source = Source(
+        article.title, article.link, article.published, article.source, article.organizations
+    )
     return {
         c["id"]: Claim(
             id=c["id"],

@@ -280,18 +280,41 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
     @cli.command("eval")
     @click.argument("corpora", nargs=-1, required=True, type=click.Path(path_type=Path))
     @click.option("--threshold", type=click.FloatRange(0, 1), default=None)
+    @click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Score against this baseline (claims .json or log .jsonl), loaded into a scratch "
+        "database; default: the configured or shipped baseline.",
+    )
     @click.option("--json", "as_json", is_flag=True)
     @pass_ctx
-    def eval_cmd(c: Ctx, corpora: tuple[Path, ...], threshold: float | None, as_json: bool) -> None:
-        """Score the detector on labelled corpora (see ../shared/corpus/README.md)."""
-        from .baseline import baseline_state
+    def eval_cmd(
+        c: Ctx,
+        corpora: tuple[Path, ...],
+        threshold: float | None,
+        baseline_file: Path | None,
+        as_json: bool,
+    ) -> None:
+        """Score the detector on labelled corpora (see ../shared/corpus/README.md): per report
+        and per event (a change found by at least one report of the set)."""
         from .evaluation import evaluate, load_corpus
         from .resources import shipped_baseline
         from .services.diffing import DetectorCache
+        from .services.scratch import claims_in_scratch_database
 
         settings = c_settings(c)
         items = [item for path in corpora for item in load_corpus(path)]
-        baseline = baseline_state(settings.baseline_path or shipped_baseline())
+        baseline = claims_in_scratch_database(
+            settings, baseline_file or settings.baseline_path or shipped_baseline()
+        )
+        unknown = sorted({lab.claim for i in items for lab in i.labels} - set(baseline))
+        if unknown:
+            raise ValidationError(
+                f"{corpora[0]}: labels name claims the baseline does not hold: "
+                + ", ".join(unknown[:5])
+            )
         detector = DetectorCache(settings).get(baseline)
         result = evaluate(
             items, baseline, detector, threshold if threshold is not None else settings.threshold
@@ -341,6 +364,8 @@ def _print_eval(data: dict[str, Any]) -> None:
         f"recall {data['recall']:.3f}  F1 {data['f1']:.3f}  "
         f"(tp {data['tp']}, fp {data['fp']}, fn {data['fn']})"
     )
+    e = data["event_level"]
+    click.echo(f"events {e['found']}/{e['events']} found (event-level recall {e['recall']:.3f})")
     if data.get("value_accuracy") is not None:
         click.echo(f"value accuracy {data['value_accuracy']:.3f} over {data['values_scored']}")
     for lang, f in data["per_lang"].items():

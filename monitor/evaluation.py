@@ -154,6 +154,25 @@ class EvalResult:
     false_alarm_reports: list[str] = field(default_factory=list)
     value_misses: list[dict[str, Any]] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
+    # event level: (claim, new status) -> the reports that say so, and those that yielded it
+    events: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    events_found: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def event_figures(self) -> dict[str, Any]:
+        """A real change counts as found when at least one report of the set yields it: a user
+        needs one email per event, not one per outlet."""
+        total = len(self.events)
+        found = sum(1 for k in self.events if self.events_found.get(k))
+        return {
+            "events": total,
+            "found": found,
+            "recall": round(found / total, 4) if total else 1.0,
+            "missed": [
+                {"claim": c, "status": s, "reports": self.events[(c, s)]}
+                for (c, s) in sorted(self.events)
+                if not self.events_found.get((c, s))
+            ],
+        }
 
     @property
     def precision(self) -> float:
@@ -182,6 +201,7 @@ class EvalResult:
             "false_negatives": self.false_negatives,
             "false_alarm_reports": self.false_alarm_reports,
             "value_misses": self.value_misses,
+            "event_level": self.event_figures(),
         }
 
 
@@ -244,7 +264,11 @@ def evaluate(
             base = baseline.get(claim)
             if base is not None and base.status in lab.statuses:
                 continue  # "no change" is acceptable
-            if changed.get(claim) not in lab.statuses:
+            event = (claim, next(s for s in lab.statuses if base is None or s != base.status))
+            result.events.setdefault(event, []).append(item.id)
+            if changed.get(claim) in lab.statuses:
+                result.events_found.setdefault(event, []).append(item.id)
+            else:
                 _count(result, claim, lang, "fn")
                 result.false_negatives.append(row(claim, changed.get(claim), lab.statuses))
         wrong = [c for c, st in changed.items() if c not in labels or st not in labels[c].statuses]

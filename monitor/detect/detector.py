@@ -30,12 +30,13 @@ from monitor.domain.statuses import TERMINAL, lifecycle_rank
 from .explain import CueNote, Explanation, MentionNote, SentenceNote
 from .language import declared_language, text_looks_english
 from .lexicon import LIST_KEYS, Lexicon, shipped_lexicon
+from .organizations import fill_org_slots, org_words, organizations_of
 from .phrases import Match, PhraseMatcher, screen
 from .sentences import split_sentences
 from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
 from .values import Timing, consistent, find_timings
-from .variants import expand, with_leads
+from .variants import expand, head_nouns, with_leads
 
 _MAYBE_TIMING = re.compile(
     r"\d|year|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|spring|autumn|fall"
@@ -50,18 +51,16 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-VEHICLE_NOUNS = _set(  # not "version": a variant is another model
-    "car model vehicle sedan saloon suv crossover coupe convertible cabrio cabriolet droptop "
-    "roadster wagon estate ev newcomer"
-)
-# "the old car", "the long-wheelbase sedan": another model than the one just named, unless that
-# one's own name says the same ("long-wheelbase i3" ... "the stretched sedan").
+# Nouns any product or project is called by; a baseline adds the head nouns of its own claims'
+# names ("the pickup", "the plant", "the drug"). Not "version": a variant is another model.
+GENERIC_NOUNS = _set("model product project programme program newcomer")
+# "the old model", "the previous version": another one than the one just named, unless that
+# one's own name says the same.
 ANOTHER_MODEL = {
-    w: "lwb" if w in ("long", "wheelbase", "stretched", "lwb") else w
+    w: w
     for w in _set(
-        "old older outgoing previous current original first generation hybrid plug in petrol "
-        "diesel hydrogen concept long wheelbase stretched lwb facelifted updated used rival "
-        "competing"
+        "old older outgoing previous current original first generation concept updated used "
+        "rival competing existing earlier"
     )
 }
 # A description ends on its noun: what follows must be a verb, a function word or punctuation
@@ -84,15 +83,22 @@ EXPLETIVE_AFTER = _set(  # "It is understood that ...", "It's time ...": no refe
     "impossible official time worth hard easy true rumoured rumored known assumed hoped feared "
     "a an the no what how why when whether that too still"
 )
-# A cheap first look for `_anaphor`: "It" opening the sentence, or "the" and up to three lower-case
-# words before a vehicle noun (it may find more than `_anaphor` accepts, never less).
-_MAY_REFER = re.compile(
-    r"It\b|It's\b|.*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
-    r"(?:" + "|".join(sorted(VEHICLE_NOUNS - {"ev", "suv"})) + r"|EV|SUV|ev|suv)\b"
-)
+
+
+def _may_refer(nouns: Iterable[str]) -> re.Pattern[str]:
+    """A cheap first look for `_anaphor`: "It" opening the sentence, or "the" and up to three
+    lower-case words before a head noun (it may find more than `_anaphor` accepts, never less)."""
+    alts = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
+    return re.compile(
+        r"It\b|It's\b|.*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
+        r"(?:" + alts + r")\b",
+        re.IGNORECASE,
+    )
+
+
 COPULAS = _set("is was 's seems seemed appears appeared remains remained looks")
 SEEMS = _set("seem seems seemed appear appears appeared")  # "It would seem ..."
-LEAD_WORDS = frozenset({"the", "a", "bmw", "bmw's", "new", "all-new", "next"})
+LEAD_WORDS = frozenset({"the", "a", "an", "new", "all-new", "next"})  # and the organisations
 # "that year", "the year", "the following year": the only timings that read an earlier sentence.
 _NEEDS_CONTEXT = re.compile(r"\b(?:that|the|the following) year\b", re.IGNORECASE)
 TARGET_STATUSES = frozenset({"stated", "revised"})
@@ -146,7 +152,10 @@ DENIALS = frozenset(
 # the whole sentence.)
 FRONTED = frozenset({"after", "following", "since", "when", "because", "as"})
 FRONTED_WITHIN = 3
-COMPANY = frozenset({"bmw", "munich", "company", "automaker", "carmaker", "brand", "group"})
+# Who speaks for the article's organisations (and their own names, added per baseline).
+COMPANY = frozenset(
+    {"company", "firm", "group", "maker", "manufacturer", "brand", "developer", "corporation"}
+)
 CLAUSE_PUNCT = frozenset({";", ":", "...", "-", "|"})
 COORDINATION = frozenset(
     {
@@ -160,17 +169,16 @@ COORDINATION = frozenset(
         "the",
         "a",
         "an",
-        "bmw",
-        "bmw's",
         "its",
+        "their",
         "both",
         "along",
         "with",
         "all",
         "new",
-        "electric",
         "models",
         "model",
+        "versions",
     }
 )
 
@@ -214,7 +222,7 @@ class _Named:
     claims: tuple[str, ...]
     mention: str
     other: bool
-    leads: bool  # the sentence opens on the mention ("BMW iX4 gets ..."): its subject
+    leads: bool  # the sentence opens on the mention ("Acme X4 gets ..."): its subject
 
 
 @dataclass(slots=True)
@@ -264,31 +272,44 @@ class _Timings:
 class Detector:
     """Compiled once from the claims and the lexicon; `observe` is pure and fast."""
 
-    def __init__(self, claims: Iterable[Claim], lexicon: Lexicon | None = None):
+    def __init__(
+        self,
+        claims: Iterable[Claim],
+        lexicon: Lexicon | None = None,
+        organizations: Sequence[str] = (),
+    ):
         self.claims: dict[str, Claim] = {c.id: c for c in claims}
         self.lexicon = lexicon or shipped_lexicon()
+        self.organizations = organizations_of(self.claims.values(), organizations)
+        orgs = org_words(self.organizations)
+        self._company = COMPANY | orgs
+        self._lead_words = LEAD_WORDS | orgs
+        self._coordination = COORDINATION | orgs
+        self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
+        self._may_refer = _may_refer(self._nouns)
         phrases: list[tuple[str, tuple[str, str]]] = []
         for claim in self.claims.values():
             phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases))
             phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
-        phrases = with_leads(phrases)
+        phrases = with_leads(phrases, self.organizations)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
         self._screen = screen(p for p, _ in phrases)
-        self._other_makers = screen(self.lexicon.words("other_brands"))
-        self._denials = _whole_phrases(self.lexicon.words("report_denials"))
+        others = self._words("other_brands")
+        self._other_makers = screen(others) if others else None
+        denials = self._words("report_denials")
+        self._denials = _whole_phrases(denials)
         # a phrase can only match where its longest word occurs: cheap substring tests first
-        self._denial_words = tuple(
-            {
-                max(fold_accents(p).lower().split(), key=len)
-                for p in self.lexicon.words("report_denials")
-            }
-        )
+        self._denial_words = tuple({max(fold_accents(p).lower().split(), key=len) for p in denials})
         self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(self._lexicon_phrases())
         self._stopwords = frozenset(
             "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
         )
 
     # --- compile -----------------------------------------------------------------------------
+
+    def _words(self, key: str) -> list[str]:
+        """A lexicon list with its `{org}` slots filled by this baseline's organisations."""
+        return fill_org_slots(self.lexicon.words(key), self.organizations)
 
     def _lexicon_phrases(self) -> list[tuple[str, tuple[str, object]]]:
         lex = self.lexicon
@@ -310,7 +331,7 @@ class Detector:
         for key in LIST_KEYS:
             if key in ("timing_cues", "english_stopwords", "report_denials"):
                 continue
-            out.extend((p, (key, None)) for p in lex.words(key))
+            out.extend((p, (key, None)) for p in self._words(key))
         for key, phrases in lex.negation.items():
             out.extend((p, (f"neg_{key}", None)) for p in phrases)
         return out
@@ -452,7 +473,7 @@ class Detector:
         ]
 
     def _denial(self, sentences: Sequence[str]) -> str | None:
-        """The first denial the report carries ("BMW denied the report"), if any."""
+        """The first denial the report carries ("the company denied the report"), if any."""
         if self._denials is None:
             return None
         text = " \n ".join(sentences)
@@ -493,12 +514,18 @@ class Detector:
                 found = seen.get(j)
                 break
             between.append(j)
-        if found is None or found.other or len(found.claims) != 1:
+        if found is None or found.other or not found.claims:
             return None
-        if not _MAY_REFER.match(sentence):
+        if len(found.claims) > 1:
+            # "The X and the Y were shown. Both have since been dropped.": a plural anaphor
+            if _PLURAL_OPENING.match(sentence) is None:
+                return None
+        elif not self._may_refer.match(sentence):
             return None
         for j in between:
-            if self._other_makers.search(fold_accents(sentences[j])):
+            if self._other_makers is not None and self._other_makers.search(
+                fold_accents(sentences[j])
+            ):
                 return None  # "it" may be the other maker's car
         return found
 
@@ -516,12 +543,32 @@ class Detector:
         tokens = tokenize(sentence)
         mentions = self._find_mentions(tokens, sentence)
         hits = self._find_cues(tokens, sentence)
+        if resolve is not None and len(resolve.claims) > 1:
+            span = None if mentions else _plural_anaphor(tokens, 0)
+            if span is None:
+                return []
+            start, end = span
+            text = sentence[tokens[start].start : tokens[end - 1].end]
+            mentions = [
+                _Mention(
+                    start,
+                    end,
+                    text,
+                    resolve.claims,
+                    (),
+                    via=f"{text!r} read as the {len(resolve.claims)} subjects named just before",
+                )
+            ]
+            resolve = None
+            plural_resolved = True
+        else:
+            plural_resolved = False
         if resolve is not None:
-            span = None if mentions else _anaphor(tokens, sentence)
+            span = None if mentions else _anaphor(tokens, sentence, self._nouns)
             if span is None or any("other_brands" in h.kinds for h in hits):
                 return []
             if tokens[span[0]].key in ("it", "it's") and not resolve.leads:
-                return []  # "BMW has shown the iX4. It has also ...": "it" may be the company
+                return []  # "Acme has shown the X4. It has also ...": "it" may be the company
             named_as = {ANOTHER_MODEL.get(w, w) for w in _WORDS.findall(resolve.mention.lower())}
             if any(
                 ANOTHER_MODEL[t.key] not in named_as
@@ -545,19 +592,24 @@ class Detector:
             if notes is not None and mentions:
                 notes.append(SentenceNote(sentence, tuple(_mention_note(m) for m in mentions)))
             return []
+        _appositives(mentions, tokens)
         hits = _outside_mentions(hits, mentions)
         clause_of = _clauses(tokens, hits)
         for m in mentions:
             m.clause = clause_of[m.start]
-        _group(mentions, tokens)
+        _group(mentions, tokens, self._coordination)
+        if not plural_resolved:
+            mentions = _plural_in_sentence(mentions, tokens, clause_of, sentence)
         self._mark_mentions(mentions, hits, clause_of, tokens, sentence)
-        if resolve is None:
+        if resolve is None and not plural_resolved:
             tracked = tuple(dict.fromkeys(c for m in mentions if not m.note for c in m.claims))
             other = any(m.note or not m.claims for m in mentions) or any(
                 "other_brands" in h.kinds for h in hits
             )
             first = next((m for m in mentions if m.claims and not m.note), None)
-            leads = first is not None and all(t.key in LEAD_WORDS for t in tokens[: first.start])
+            leads = first is not None and all(
+                t.key in self._lead_words for t in tokens[: first.start]
+            )
             seen[index] = _Named(tracked, first.text if first else "", other, leads)
         question = sentence.rstrip().rstrip("\"')").endswith("?")
         reported = [h.text for h in hits if "reported" in h.kinds]
@@ -687,7 +739,7 @@ class Detector:
     def _merge_adjacent(
         self, prev: _Mention, claims: tuple[str, ...], text: str
     ) -> tuple[str, ...] | None:
-        """ "electric ALPINA" + "iX7": one noun phrase, about the claim whose own names hold
+        """ "electric Acme" + "X7": one noun phrase, about the claim whose own names hold
         both parts; None when neither does (two separate mentions)."""
         words = "".join(phrase_keys(text))
         for claim_id in prev.claims:
@@ -880,9 +932,9 @@ class Detector:
         if needs_official and not official:
             agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
             after = [t.key for t in tokens[h.end : h.end + 3]]
-            if any(k in COMPANY for k in agent):
+            if any(k in self._company for k in agent):
                 official = [f"{tokens[h.start - 1].text} {h.text}".strip()]
-            elif after[:1] == ["by"] and any(k in COMPANY for k in after[1:]):
+            elif after[:1] == ["by"] and any(k in self._company for k in after[1:]):
                 official = [f"{h.text} by ... {tokens[h.end + 1].text}"]  # the passive's agent
         if reported and not (needs_official and official):
             if needs_official and status == "confirmed":
@@ -1042,7 +1094,7 @@ def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
     return out
 
 
-def _group(mentions: list[_Mention], tokens: list[Token]) -> None:
+def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozenset[str]) -> None:
     """Coordinated mentions ("the iX5, iX6 and iX7") share one group and so one cue."""
     group = 0
     prev: _Mention | None = None
@@ -1051,7 +1103,7 @@ def _group(mentions: list[_Mention], tokens: list[Token]) -> None:
             group += 1
         else:
             between = tokens[prev.end : m.start]
-            if not (len(between) <= 4 and all(t.key in COORDINATION for t in between)):
+            if not (len(between) <= 4 and all(t.key in coordination for t in between)):
                 group += 1
         m.group = group
         prev = m
@@ -1147,7 +1199,7 @@ def _nearest_timing(
     return pick
 
 
-def _anaphor(tokens: list[Token], sentence: str) -> tuple[int, int] | None:
+def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple[int, int] | None:
     """The span of the one anaphor of a sentence: "It" opening it (not an expletive "It is
     understood"), or else a single definite description "the [up to three words] car|model|...",
     not part of a compound ("the car maker", "the coupe-styled ...", "the EV market") nor a name
@@ -1172,24 +1224,171 @@ def _anaphor(tokens: list[Token], sentence: str) -> tuple[int, int] | None:
             continue
         for j in range(i + 1, min(len(tokens), i + 5)):
             tj = tokens[j]
-            if not tj.is_word or not (tj.text.islower() or tj.text in ("EV", "SUV")):
+            if not tj.is_word or not (tj.text.islower() or tj.key in nouns):
                 break  # punctuation ends it; a capital or a digit makes it a name
             nxt = tokens[j + 1] if j + 1 < len(tokens) else None
             if nxt is not None and sentence[tj.end : nxt.start] == "-":
                 continue  # "coupe-styled": a modifier, the phrase goes on
             if tj.key in NOT_A_VEHICLE:
                 break
-            if tj.key in VEHICLE_NOUNS:
+            if tj.key in nouns:
                 ends = (
                     nxt is None
                     or not nxt.is_word
                     or nxt.key in FOLLOW
-                    or (nxt.key.endswith("ed") and nxt.key not in VEHICLE_NOUNS)
+                    or (nxt.key.endswith("ed") and nxt.key not in nouns)
                 )
                 if ends:
                     spans.append((i, j + 1))
                 break
     return spans[0] if len(spans) == 1 else None
+
+
+# Plural anaphora: "Both have been dropped", "the two models", "all three", "they were axed".
+_PLURAL_OPENING = re.compile(
+    r"(?:\W*)(?:(?:But|And|Now|However|Since then|Today),?\s+)?"
+    r"(?:[Bb]oth|[Tt]hey|[Tt]he two|[Tt]he three|[Aa]ll three|[Aa]ll four|[Tt]he pair|"
+    r"[Tt]hese|[Tt]hose|[Ee]ach|[Nn]either)\b"
+)
+PLURAL_HEADS = frozenset({"both", "they", "these", "those", "each", "neither", "pair", "two"})
+PLURAL_DETERMINERS = frozenset({"the", "all", "both", "these", "those"})
+NUMBER_WORDS = frozenset({"two", "three", "four", "five"})
+PLURAL_OPENERS = frozenset({"but", "and", "now", "however", "since", "then", "today", ","})
+
+
+def _plural_anaphor(tokens: list[Token], start: int) -> tuple[int, int] | None:
+    """The span of a plural anaphor opening the clause that begins at `start` ("both models",
+    "they", "the two vehicles", "all three"), or None."""
+    i = start
+    while i < len(tokens) and tokens[i].key in PLURAL_OPENERS and i - start < 3:
+        i += 1
+    if i >= len(tokens):
+        return None
+    k = tokens[i].key
+    if k in ("they", "both", "these", "those", "each", "neither"):
+        end = i + 1
+        nxt = tokens[end] if end < len(tokens) else None
+        if (
+            nxt is not None
+            and nxt.is_word
+            and nxt.text.islower()
+            and nxt.key.endswith("s")
+            and nxt.key not in ("is", "was", "has", "does")
+        ):
+            end += 1  # "both models", "these plans"
+        return (i, end)
+    if k in PLURAL_DETERMINERS and i + 1 < len(tokens):
+        nk = tokens[i + 1].key
+        if nk in NUMBER_WORDS or nk == "pair":
+            end = i + 2
+            nxt = tokens[end] if end < len(tokens) else None
+            if nxt is not None and nxt.is_word and nxt.text.islower() and nxt.key.endswith("s"):
+                end += 1
+            return (i, end)
+    return None
+
+
+def _plural_in_sentence(
+    mentions: list[_Mention], tokens: list[Token], clause_of: list[int], sentence: str
+) -> list[_Mention]:
+    """ "The X and the Y were planned there, but both have since been axed": a later clause that
+    opens on a plural anaphor speaks of the coordinated subjects of the clause before it."""
+    groups: dict[int, list[_Mention]] = {}
+    for m in mentions:
+        if m.claims and not m.note:
+            groups.setdefault(m.group, []).append(m)
+    multi = [g for g in groups.values() if len({c for m in g for c in m.claims}) > 1]
+    if not multi:
+        return mentions
+    out = list(mentions)
+    last_clause = max(m.clause for m in mentions)
+    for i in range(1, len(tokens)):
+        if clause_of[i] == clause_of[i - 1] or clause_of[i] <= 0:
+            continue
+        start = i + 1 if tokens[i].key in CLAUSE_PUNCT or not tokens[i].is_word else i
+        if any(m.start >= start and m.clause == clause_of[i] for m in mentions):
+            continue  # the clause names its own subject
+        span = _plural_anaphor(tokens, start)
+        if span is None:
+            continue
+        before = [g for g in multi if g[-1].end <= span[0]]
+        if not before:
+            continue
+        group = before[-1]
+        claims = tuple(dict.fromkeys(c for m in group for c in m.claims))
+        text = sentence[tokens[span[0]].start : tokens[span[1] - 1].end]
+        out.append(
+            _Mention(
+                span[0],
+                span[1],
+                text,
+                claims,
+                (),
+                clause=clause_of[span[0]],
+                group=max(m.group for m in mentions) + 1 + len(out),
+                via=f"{text!r} read as the {len(claims)} subjects named before it",
+            )
+        )
+        last_clause = max(last_clause, clause_of[span[0]])
+    return sorted(out, key=lambda m: m.start)
+
+
+# "its next model, known internally as NA3,": the name stands for the noun phrase before it.
+APPOSITIVE_MARKERS = frozenset(
+    {
+        "known",
+        "internally",
+        "as",
+        "dubbed",
+        "codenamed",
+        "code",
+        "named",
+        "called",
+        "so",
+        "also",
+        "internal",
+        "codename",
+        "nicknamed",
+        "branded",
+        "badged",
+        "designated",
+        "'s",
+    }
+)
+NP_STARTS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "that"})
+
+
+def _appositives(mentions: list[_Mention], tokens: list[Token]) -> None:
+    """Widen a mention introduced by "known as", "dubbed", "codenamed" ... to the noun phrase
+    it names, so that a cue before that phrase reaches it ("approved the open version of its
+    next model, known internally as NA3, for production")."""
+    for m in mentions:
+        if not m.claims:
+            continue
+        i = m.start - 1
+        markers = 0
+        while i >= 0 and tokens[i].key in APPOSITIVE_MARKERS and markers < 4:
+            i -= 1
+            markers += 1
+        if markers == 0 or tokens[m.start - 1].key not in (
+            "as",
+            "dubbed",
+            "codenamed",
+            "named",
+            "called",
+            "nicknamed",
+            "codename",
+            "designated",
+        ):
+            continue
+        if i < 0 or tokens[i].key != ",":
+            continue
+        for j in range(i - 1, max(-1, i - 9), -1):
+            if not tokens[j].is_word or tokens[j].key in CLAUSE_PUNCT:
+                break
+            if tokens[j].key in NP_STARTS:
+                m.start = j
+                break
 
 
 def _mention_note(m: _Mention) -> MentionNote:

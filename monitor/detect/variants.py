@@ -1,21 +1,25 @@
 """Spelling variants of claim names that the press uses interchangeably.
 
 A claims file lists the names people write; these rules add the routine respellings so a
-baseline need not list every one: "EV" is also written "electric car", "electric model" or
-"electric vehicle", and a maker's possessive ("ALPINA's first EV") also as "the ALPINA brand's".
+baseline need not list every one: the acronym "EV" is also written out ("electric vehicle"), an
+owner's possessive ("Acme's first phone") also as "the Acme brand's", and a name may be preceded
+by its organisation ("Acme X1" where the file says "X1").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from monitor.domain.claims import Claim
 
 P = TypeVar("P")
 
 _EV = re.compile(r"\bEVs?\b")
-_EV_WORDS = ("electric car", "electric model", "electric vehicle")
-_LEAD = re.compile(r"^((?:(?:the|all-new|new|BMW|BMW's)\s+)+)(\S.*)$", re.IGNORECASE)
+_EV_WORDS = ("electric vehicle",)
+_LEADS = ("the", "all-new", "new")
 _POSSESSIVE = re.compile(r"^([A-Z][\w-]*)['\u2019]s\b")
 
 
@@ -44,14 +48,19 @@ def expand(names: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def with_leads(phrases: list[tuple[str, P]]) -> list[tuple[str, P]]:
+def with_leads(
+    phrases: list[tuple[str, P]], organizations: Sequence[str] = ()
+) -> list[tuple[str, P]]:
     """Names matched longest first must not lose to a name with a lead word: where one name is
-    "BMW i3" or "new i3", "BMW i3 Touring" would match it and leave "Touring" behind. So every
-    name that another name's lead word could swallow ("i3 Touring", "iX3 long wheelbase") also
-    gets that lead word ("BMW i3 Touring", "new iX3 long wheelbase")."""
+    "Acme X1" or "new X1", "Acme X1 Pro" would match it and leave "Pro" behind. So every name
+    that another name's lead word could swallow ("X1 Pro") also gets that lead word ("Acme X1
+    Pro"). Lead words are "the", "new", "all-new" and the organisations' names."""
+    words = [*_LEADS, *organizations, *(f"{o}'s" for o in organizations)]
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    lead_re = re.compile(rf"^((?:(?:{alts})\s+)+)(\S.*)$", re.IGNORECASE)
     leads: dict[str, set[str]] = {}
     for name, _ in phrases:
-        m = _LEAD.match(name)
+        m = lead_re.match(name)
         if m:
             leads.setdefault(m.group(2).lower(), set()).add(m.group(1).strip())
     if not leads:
@@ -63,3 +72,67 @@ def with_leads(phrases: list[tuple[str, P]]) -> list[tuple[str, P]]:
             for lead in leads.get(" ".join(words[:n]).lower(), ()):
                 out.append((f"{lead} {name}", payload))
     return out
+
+
+_HEAD_STOP = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "or",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "its",
+        "their",
+        "a",
+        "an",
+        "new",
+        "all",
+        "next",
+        "first",
+        "second",
+        "third",
+        "this",
+        "that",
+        "these",
+        "those",
+        "plan",
+        "plans",
+        "seen",
+        "successor",
+        "successors",
+        "predecessor",
+        "platform",
+        "maker",
+        "supplier",
+    ]
+)
+_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[a-z]+)*$")
+
+
+def head_nouns(claims: Iterable[Claim]) -> frozenset[str]:
+    """The nouns a report may use for a tracked subject once it is named: the last word of each
+    name and of the subject's first phrase ("the pickup", "the plant", "the vehicles"), in the
+    singular and the plural; only lower-case words (not names, not words with digits)."""
+    out: set[str] = set()
+    for claim in claims:
+        phrases = [*claim.aliases, re.split(r"[(,;:]| to | for | at | in ", claim.subject)[0]]
+        for phrase in phrases:
+            words = phrase.split()
+            if not words:
+                continue
+            last = words[-1]
+            if not _WORD.match(last) or not last.islower():
+                continue
+            low = last.lower()
+            if low in _HEAD_STOP or len(low) < 3:
+                continue
+            singular = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+            out.update({singular, singular + "s"})
+    return frozenset(out)

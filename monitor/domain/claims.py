@@ -13,6 +13,7 @@ class Source:
     link: str = ""
     published: str | None = None
     name: str = ""
+    organizations: tuple[str, ...] = ()  # who the article is about: "X said", "X's model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,11 @@ class Claim:
                 "link": self.source.link,
                 "published": self.source.published,
                 "name": self.source.name,
+                **(
+                    {"organizations": list(self.source.organizations)}
+                    if self.source.organizations
+                    else {}
+                ),
             },
             "evidence": self.evidence,
             "evidence_link": self.evidence_link,
@@ -73,6 +79,7 @@ class Claim:
                 link=src.get("link") or "",
                 published=src.get("published"),
                 name=src.get("name") or "",
+                organizations=tuple(src.get("organizations") or ()),
             ),
             evidence=data.get("evidence") or "",
             evidence_link=data.get("evidence_link") or "",

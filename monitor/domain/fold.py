@@ -30,6 +30,7 @@ def _asserted(data: Mapping[str, Any], position: int, version: int, at: str) -> 
             link=src.get("link") or "",
             published=src.get("published"),
             name=src.get("name") or "",
+            organizations=tuple(src.get("organizations") or ()),
         ),
         version=version,
         updated_at=at,
