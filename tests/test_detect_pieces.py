@@ -332,17 +332,16 @@ def test_the_report_wide_screen_finds_the_same_sentences_as_one_by_one():
     assert DETECTOR._named(sentences[:5]) == {1, 3}
 
 
-def test_names_get_the_routine_respellings_of_ev_and_a_makers_possessive():
+def test_names_get_the_routine_respellings_of_ev_and_an_owners_possessive():
     from monitor.detect.variants import name_variants
 
-    assert name_variants("ALPINA's first EV") >= {
-        "ALPINA's first electric car",
-        "ALPINA's first electric model",
-        "ALPINA brand's first EV",
-        "ALPINA brand's first electric vehicle",
+    assert name_variants("Corvid's first EV") >= {
+        "Corvid's first electric model",
+        "Corvid brand's first EV",
+        "Corvid brand's first electric vehicle",
     }
-    assert name_variants("iX5") == {"iX5"}
-    assert "Neue Klasse electric cars" in name_variants("Neue Klasse EVs")
+    assert name_variants("Q5x") == {"Q5x"}
+    assert "Orbis electric vehicles" in name_variants("Orbis EVs")
 
 
 def test_a_possessive_or_a_code_names_plural_is_still_the_name():
@@ -357,14 +356,12 @@ def test_a_possessive_or_a_code_names_plural_is_still_the_name():
 def test_a_lead_word_of_one_name_does_not_swallow_the_start_of_another():
     from monitor.detect.variants import with_leads
 
-    added = {
-        n
-        for n, _ in with_leads(
-            [("BMW i3", 1), ("i3 Touring", 2), ("new iX3", 3), ("iX3 LWB", 4), ("iX5", 5)]
-        )
-    } - {"BMW i3", "i3 Touring", "new iX3", "iX3 LWB", "iX5"}
-    assert added == {"BMW i3 Touring", "new iX3 LWB"}
-    assert observe("Spied: BMW i3 Touring prototype testing")["i3-touring"].status == (
+    names = [("Corvid Q3", 1), ("Q3 Estate", 2), ("new Q7", 3), ("Q7 Long", 4), ("Q9", 5)]
+    added = {n for n, _ in with_leads(names, ["Corvid"])} - {n for n, _ in names}
+    assert added == {"Corvid Q3 Estate", "new Q7 Long"}
+    # without the organisation, only the generic lead words count
+    assert {n for n, _ in with_leads(names)} - {n for n, _ in names} == {"new Q7 Long"}
+    assert observe("BMW i3 Touring prototype is being developed")["i3-touring"].status == (
         "in-development"
     )
 

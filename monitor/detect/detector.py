@@ -91,8 +91,7 @@ def _may_refer(nouns: Iterable[str]) -> re.Pattern[str]:
     alts = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     return re.compile(
         r"It\b|It's\b|.*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
-        r"(?:" + alts + r")\b",
-        re.IGNORECASE,
+        r"(?:" + alts + r")\b"
     )
 
 
@@ -107,12 +106,12 @@ CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
     {"revealed", "in-production", "launched", "ending", "discontinued", "cancelled"}
 )
-# "the Z4's successor", "the iX3 plant": the noun after the name is the subject, not the model.
+# "the K4's successor", "the K3 plant": the noun after the name is the subject, not the model.
 RELATED_NOUNS = _set(
     "successor successors replacement predecessor predecessors rival rivals competitor "
     "competitors twin sibling siblings platform maker supplier plant factory boss chief"
 )
-# "the iX7-based SUV", "an iX3-sized crossover": a name that modifies another noun by a hyphen is
+# "the K7-based model", "an K3-sized model": a name that modifies another noun by a hyphen is
 # not the model spoken of.
 COMPOUND_AFTER = _set(
     "based derived inspired style styled like sized size rivalling rivaling beating fighter "
@@ -132,6 +131,8 @@ NEG_PRE_WINDOW = 6
 NEG_DENIAL_WINDOW = 10
 NEG_POST_WINDOW = 3
 QUALIFIER_WINDOW = 6
+HEDGE_BEFORE = 10  # "could soon be cancelled", "is likely, insiders say, to be approved"
+HEDGE_AFTER = 3  # "cancelled, perhaps"; not "confirmed X, and said more would follow"
 GAP_WINDOW = 8
 
 DENIALS = frozenset(
@@ -222,7 +223,7 @@ class _Named:
     claims: tuple[str, ...]
     mention: str
     other: bool
-    leads: bool  # the sentence opens on the mention ("Acme X4 gets ..."): its subject
+    leads: bool  # the sentence opens on the mention ("Acme K4 gets ..."): its subject
 
 
 @dataclass(slots=True)
@@ -568,7 +569,7 @@ class Detector:
             if span is None or any("other_brands" in h.kinds for h in hits):
                 return []
             if tokens[span[0]].key in ("it", "it's") and not resolve.leads:
-                return []  # "Acme has shown the X4. It has also ...": "it" may be the company
+                return []  # "Acme has shown the K4. It has also ...": "it" may be the company
             named_as = {ANOTHER_MODEL.get(w, w) for w in _WORDS.findall(resolve.mention.lower())}
             if any(
                 ANOTHER_MODEL[t.key] not in named_as
@@ -604,7 +605,7 @@ class Detector:
         if resolve is None and not plural_resolved:
             tracked = tuple(dict.fromkeys(c for m in mentions if not m.note for c in m.claims))
             other = any(m.note or not m.claims for m in mentions) or any(
-                "other_brands" in h.kinds for h in hits
+                "other_brands" in h.kinds or "comparison" in h.kinds for h in hits
             )
             first = next((m for m in mentions if m.claims and not m.note), None)
             leads = first is not None and all(
@@ -692,7 +693,7 @@ class Detector:
                     ]
         for options in cands.values():
             if any(o.status in REPORTED_STAGES for o in options):
-                # "the iX6 has been cancelled, sources confirmed": the confirming verb reports
+                # "the K6 has been cancelled, sources confirmed": the confirming verb reports
                 # the other status, it is not one of its own
                 options = [o for o in options if o.status != "confirmed"] or options
             pick = options[0]
@@ -739,7 +740,7 @@ class Detector:
     def _merge_adjacent(
         self, prev: _Mention, claims: tuple[str, ...], text: str
     ) -> tuple[str, ...] | None:
-        """ "electric Acme" + "X7": one noun phrase, about the claim whose own names hold
+        """ "electric Acme" + "K7": one noun phrase, about the claim whose own names hold
         both parts; None when neither does (two separate mentions)."""
         words = "".join(phrase_keys(text))
         for claim_id in prev.claims:
@@ -788,8 +789,12 @@ class Detector:
         tokens: list[Token],
         sentence: str,
     ) -> None:
-        """Comparisons ("a rival to the M4 Convertible") and other makers' models say nothing."""
+        """Comparisons ("a rival to the K4 Open") and other makers' models say nothing."""
         for m in mentions:
+            owner = self._other_owner(m, tokens)
+            if owner:
+                m.note = owner
+                continue
             nxt = tokens[m.end] if m.end < len(tokens) else None
             if (
                 nxt is not None
@@ -809,6 +814,42 @@ class Detector:
                 elif "other_brands" in h.kinds:
                     m.note = f"another maker's ({h.text!r})"
 
+    def _other_owner(self, m: _Mention, tokens: list[Token]) -> str:
+        """Another organisation's product, decided from the words, not from a list of makers:
+        a possessive name that is none of the baseline's ("Northwind's delivery drone"), a name
+        before a lower-case generic name ("the Northwind delivery drone"), or "its own" when the
+        sentence's subject is not one of the baseline's organisations."""
+        if m.start == 0 or not m.claims:
+            return ""
+        prev = tokens[m.start - 1]
+        if not prev.is_word or prev.key in self._lead_words:
+            return ""
+        if prev.key.endswith("'s") and prev.text[:1].isupper() and m.text[:1].islower():
+            return f"another owner's ({prev.text!r})"
+        if (
+            prev.text[:1].isupper()
+            and m.start - 1 > 0
+            and m.text[:1].islower()
+            and not prev.key.endswith("'s")
+            and tokens[m.start - 2].key in ("the", "a", "an", "its", "their")
+        ):
+            return f"another owner's ({prev.text!r})"
+        owned = prev.key in ("its", "their") or (
+            prev.key == "own" and m.start >= 2 and tokens[m.start - 2].key in ("its", "their")
+        )
+        if owned and m.text[:1].islower():
+            subject = next(
+                (t for t in tokens[: m.start] if t.is_word and t.key not in NP_STARTS), None
+            )
+            if (
+                subject is not None
+                and subject.text[:1].isupper()
+                and subject.key not in self._company
+                and subject.key not in PRONOUNS
+            ):
+                return f"its owner is the subject, {subject.text!r}"
+        return ""
+
     # --- attaching --------------------------------------------------------------------------
 
     def _attach(
@@ -826,7 +867,7 @@ class Detector:
                 continue
             if m.end <= h.start:
                 if cue.active:
-                    continue  # "the iX4 is killing off its twin": the mention is the agent
+                    continue  # "the K4 is killing off its twin": the mention is the agent
                 d, side = h.start - m.end, 0
                 if d > BEFORE_WINDOW:
                     continue
@@ -1076,7 +1117,7 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
 
 def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
     starts = {h.start for h in hits if "terminators" in h.kinds and not h.cues}
-    # A fronted adverbial clause ("Weeks after it was shelved, the iX6 ...") ends at its comma.
+    # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
         if t.key == ",":
             break
@@ -1095,7 +1136,7 @@ def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
 
 
 def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozenset[str]) -> None:
-    """Coordinated mentions ("the iX5, iX6 and iX7") share one group and so one cue."""
+    """Coordinated mentions ("the K5, K6 and K7") share one group and so one cue."""
     group = 0
     prev: _Mention | None = None
     for m in mentions:
@@ -1138,7 +1179,7 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
                 out.setdefault(key, repr(o.text))
         if "future_time" in kinds and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1):
             out.setdefault("future", repr(o.text))
-        if "hedges" in kinds:
+        if "hedges" in kinds and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER):
             out.setdefault("hedge", repr(o.text))
     return out
 
@@ -1333,7 +1374,7 @@ def _plural_in_sentence(
     return sorted(out, key=lambda m: m.start)
 
 
-# "its next model, known internally as NA3,": the name stands for the noun phrase before it.
+# "its next model, known internally as K3,": the name stands for the noun phrase before it.
 APPOSITIVE_MARKERS = frozenset(
     {
         "known",
@@ -1355,13 +1396,14 @@ APPOSITIVE_MARKERS = frozenset(
         "'s",
     }
 )
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i", "you", "this", "that", "there"})
 NP_STARTS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "that"})
 
 
 def _appositives(mentions: list[_Mention], tokens: list[Token]) -> None:
     """Widen a mention introduced by "known as", "dubbed", "codenamed" ... to the noun phrase
     it names, so that a cue before that phrase reaches it ("approved the open version of its
-    next model, known internally as NA3, for production")."""
+    next model, known internally as K3, for production")."""
     for m in mentions:
         if not m.claims:
             continue

@@ -1,9 +1,9 @@
 """Whose article it is: the organisations a baseline is about, and what reads them.
 
-The detector knows no company. "X said", "X denies", "X's model" and "the X i3" need X, so it
+The detector knows no company. "X said", "X denies", "X's model" and "the X K3" need X, so it
 comes from the claims file (`article.organizations`) or, failing that, from what the claims'
 subjects make plain: a capitalised name that opens or owns several subjects ("Acme's ...",
-"Acme X3 ..."). Lexicon phrases may say `{org}` where such a name goes ("{org} said").
+"Acme K3 ..."). Lexicon phrases may say `{org}` where such a name goes ("{org} said").
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class PhraseMatcher(Generic[P]):
 
 
 def _bare(key: str) -> str | None:
-    """A name's last word as a possessive or a plural of a code name ("iX5's", "iX3s"): the
+    """A name's last word as a possessive or a plural of a code name ("K5's", "K3s"): the
     key without its ending, else None."""
     if key.endswith("'s"):
         return key[:-2]

@@ -1,7 +1,7 @@
 """Sentence splitting tuned to motoring news.
 
 A full stop ends a sentence only when followed by space and a capital, digit or quote, and not
-after a known abbreviation or an initial; decimals ("25.7 kWh"), model names ("i4 M50") and
+after a known abbreviation or an initial; decimals ("25.7 kWh"), model names ("K4 S50") and
 ellipses inside a quote survive. A newline (a block boundary of the HTML) always ends a sentence.
 """
 

@@ -7,7 +7,7 @@ Choices (documented, not guessed per sentence):
 - "March 2026" -> "2026-03"; a month without a year takes the report's year (next year when the
   month has passed by the report's date);
 - "next year", "this year", "that year" resolve against the report's date or the last year named;
-- a year followed by a maker and model name ("2025 Acme X4") is a model year, not a timing.
+- a year followed by a maker and model name ("2025 Acme K4") is a model year, not a timing.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A claims file lists the names people write; these rules add the routine respellings so a
 baseline need not list every one: the acronym "EV" is also written out ("electric vehicle"), an
 owner's possessive ("Acme's first phone") also as "the Acme brand's", and a name may be preceded
-by its organisation ("Acme X1" where the file says "X1").
+by its organisation ("Acme K1" where the file says "K1").
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 P = TypeVar("P")
 
 _EV = re.compile(r"\bEVs?\b")
-_EV_WORDS = ("electric vehicle",)
+_EV_WORDS = ("electric vehicle", "electric model")
 _LEADS = ("the", "all-new", "new")
 _POSSESSIVE = re.compile(r"^([A-Z][\w-]*)['\u2019]s\b")
 
@@ -52,8 +52,8 @@ def with_leads(
     phrases: list[tuple[str, P]], organizations: Sequence[str] = ()
 ) -> list[tuple[str, P]]:
     """Names matched longest first must not lose to a name with a lead word: where one name is
-    "Acme X1" or "new X1", "Acme X1 Pro" would match it and leave "Pro" behind. So every name
-    that another name's lead word could swallow ("X1 Pro") also gets that lead word ("Acme X1
+    "Acme K1" or "new K1", "Acme K1 Pro" would match it and leave "Pro" behind. So every name
+    that another name's lead word could swallow ("K1 Pro") also gets that lead word ("Acme K1
     Pro"). Lead words are "the", "new", "all-new" and the organisations' names."""
     words = [*_LEADS, *organizations, *(f"{o}'s" for o in organizations)]
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
