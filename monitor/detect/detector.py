@@ -33,6 +33,7 @@ from .lexicon import LIST_KEYS, Lexicon, shipped_lexicon
 from .organizations import fill_org_slots, org_words, organizations_of
 from .phrases import Match, PhraseMatcher, screen
 from .sentences import split_sentences
+from .signatures import SignatureMatcher
 from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
 from .values import Timing, consistent, find_timings
@@ -131,6 +132,31 @@ NEG_PRE_WINDOW = 6
 NEG_DENIAL_WINDOW = 10
 NEG_POST_WINDOW = 3
 QUALIFIER_WINDOW = 6
+PLANNED_WORDS = frozenset(
+    "".join(phrase_keys(p))
+    for p in (
+        "planned",
+        "is planned",
+        "scheduled",
+        "is scheduled",
+        "are scheduled",
+        "scheduled to",
+        "slated",
+        "slated to",
+        "targeted for",
+        "expected",
+        "is expected",
+        "are expected",
+        "is expected to",
+        "are expected to",
+        "due",
+        "is due",
+        "are due",
+        "due to",
+        "set to",
+    )
+)
+PLANNED_AFTER = 5  # "deliveries are planned", "flight slips": within this many words after
 HEDGE_BEFORE = 10  # "could soon be cancelled", "is likely, insiders say, to be approved"
 HEDGE_AFTER = 3  # "cancelled, perhaps"; not "confirmed X, and said more would follow"
 GAP_WINDOW = 8
@@ -213,6 +239,7 @@ class _Mention:
     group: int = 0
     note: str = ""
     via: str = ""  # a resolved anaphor: which earlier mention it stands for
+    soft: bool = False  # found by its words in another order: cue words inside it still count
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +321,13 @@ class Detector:
             phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
         phrases = with_leads(phrases, self.organizations)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
-        self._screen = screen(p for p, _ in phrases)
+        self._signatures = SignatureMatcher(
+            [
+                *((c.id, a, False) for c in self.claims.values() for a in c.aliases),
+                *((c.id, a, True) for c in self.claims.values() for a in c.lookalikes),
+            ]
+        )
+        self._screen = screen([*(p for p, _ in phrases), *self._signatures.anchors])
         others = self._words("other_brands")
         self._other_makers = screen(others) if others else None
         denials = self._words("report_denials")
@@ -458,7 +491,17 @@ class Detector:
                 resolve = self._antecedent(i, sentence, sentences, blocks, named, seen)
                 if resolve is None:
                     continue
-            for cand in self._sentence(i, sentence, report, notes, timings, claims, seen, resolve):
+            found = self._sentence(i, sentence, report, notes, timings, claims, seen, resolve)
+            if resolve is None and i not in seen:
+                # the screen let it through, but it names nothing: read it as one that names
+                # nothing (it may still speak of the subject of the sentence before)
+                named.discard(i)
+                resolve = self._antecedent(i, sentence, sentences, blocks, named, seen)
+                if resolve is not None:
+                    found = self._sentence(
+                        i, sentence, report, notes, timings, claims, seen, resolve
+                    )
+            for cand in found:
                 cur = best.get(cand.claim)
                 best[cand.claim] = cand if cur is None else _merge(cur, cand, claims)
         if any(_is_change(c, claims) for c in best.values()):
@@ -590,6 +633,8 @@ class Detector:
                 )
             ]
         if not any(m.claims for m in mentions):
+            if mentions and resolve is None:
+                seen[index] = _Named((), "", True, False)  # a look-alike only
             if notes is not None and mentions:
                 notes.append(SentenceNote(sentence, tuple(_mention_note(m) for m in mentions)))
             return []
@@ -735,6 +780,13 @@ class Detector:
                     )
                     continue
             out.append(_Mention(m.start, m.end, text, claims, blocked))
+        taken = [(m.start, m.end) for m in out]
+        extra = self._signatures.find(tokens, taken)
+        if extra:
+            for hit in extra:
+                text = sentence[tokens[hit.start].start : tokens[hit.end - 1].end]
+                out.append(_Mention(hit.start, hit.end, text, hit.claims, hit.blocked, soft=True))
+            out.sort(key=lambda m: m.start)
         return out
 
     def _merge_adjacent(
@@ -1062,10 +1114,16 @@ def _merge(a: _Candidate, b: _Candidate, claims: Mapping[str, Claim]) -> _Candid
     """The stronger reading of one claim; a value found by either survives."""
     current = claims[a.claim].status if a.claim in claims else None
 
-    def rank(c: _Candidate) -> tuple[int, float, int]:
+    def rank(c: _Candidate) -> tuple[int, int, float, int]:
         confident = c.status is not None and c.confidence >= DEFAULT_THRESHOLD
+        # of two sure readings, the further stage: "a newly approved drug hit the market" is on
+        # the market; "shown in March, since cancelled" is cancelled
+        stage = -1
+        if confident and c.status is not None:
+            stage = 99 if c.status in TERMINAL else (lifecycle_rank(c.status) or -1)
         return (
             2 if confident else (1 if c.status is not None else 0),
+            stage,
             c.confidence,
             1 if c.status != current else 0,
         )
@@ -1104,7 +1162,7 @@ def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | 
 
 def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
     """Words inside a model name are not cues ("coupe prototype", "Final Edition" of a name)."""
-    spans = [(m.start, m.end) for m in mentions if m.claims or m.blocked]
+    spans = [(m.start, m.end) for m in mentions if (m.claims or m.blocked) and not m.soft]
 
     def clashes(h: _Hit) -> bool:
         for s, e in spans:
@@ -1157,7 +1215,20 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
     if question:
         out["question"] = "the sentence is a question"
     for o in hits:
-        if o is h or clause_of[o.start] != clause or o.cues:
+        if o is h or clause_of[o.start] != clause:
+            continue
+        if o.cues:
+            # "maiden flight slips to 2026", "first deliveries are expected in 2025": a timing
+            # or plan right after a stage names an event still to come
+            if (
+                o.start >= h.end
+                and o.start - h.end <= PLANNED_AFTER
+                and (
+                    any(c.kind == "timing" for c in o.cues)
+                    or "".join(phrase_keys(o.text)) in PLANNED_WORDS
+                )
+            ):
+                out.setdefault("future", repr(o.text))
             continue
         before = o.end <= h.start
         gap = h.start - o.end if before else o.start - h.end
@@ -1179,6 +1250,13 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
                 out.setdefault(key, repr(o.text))
         if "future_time" in kinds and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1):
             out.setdefault("future", repr(o.text))
+        if (
+            "future" in kinds
+            and not before
+            and gap <= PLANNED_AFTER
+            and "".join(phrase_keys(o.text)) in PLANNED_WORDS
+        ):
+            out.setdefault("future", repr(o.text))  # "first launch planned for July"
         if "hedges" in kinds and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER):
             out.setdefault("hedge", repr(o.text))
     return out
@@ -1407,12 +1485,15 @@ def _appositives(mentions: list[_Mention], tokens: list[Token]) -> None:
     for m in mentions:
         if not m.claims:
             continue
-        i = m.start - 1
+        first = m.start
+        if first > 0 and tokens[first - 1].key in ("the", "a", "an"):
+            first -= 1  # "known as the X"
+        i = first - 1
         markers = 0
         while i >= 0 and tokens[i].key in APPOSITIVE_MARKERS and markers < 4:
             i -= 1
             markers += 1
-        if markers == 0 or tokens[m.start - 1].key not in (
+        if markers == 0 or tokens[first - 1].key not in (
             "as",
             "dubbed",
             "codenamed",

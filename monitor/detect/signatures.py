@@ -1,0 +1,156 @@
+"""Names written in other orders or with words between: "M5 MacBook Pro" as "MacBook Pro with
+M5", "three-row electric SUV" as "three-row all-electric SUV", "BlueOval SK Kentucky" as "BlueOval
+SK's Kentucky plant".
+
+Each name of two or more words becomes a signature, the set of its words (plurals folded). A
+sentence names the claim when every word of a signature occurs within a short window, in one
+clause, in any order. The exact matcher runs first; a signature only adds a mention where no exact
+name or look-alike was found, and a window that fits the signatures of two claims names neither.
+One rare word of each signature (a word with a digit, else the longest) is its anchor: only a
+sentence holding an anchor is looked at, so this costs nothing where no name is near.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .tokens import Token, phrase_keys
+
+# Words that say nothing of which subject is meant.
+FILLER = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "with",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "its",
+        "their",
+        "'s",
+    ]
+)
+CLAUSE_BREAKS = frozenset({";", ":", "...", "|", "?", "!", "."})
+EXTRA_WORDS = 2  # words a window may hold beyond the signature's own
+
+
+def fold(key: str) -> str:
+    """A word's key with a plural or possessive ending removed ("pros" = "pro")."""
+    if key.endswith("'s"):
+        key = key[:-2]
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        return key[:-1]
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    claim: str
+    words: frozenset[str]
+    anchor: str
+    name: str
+    lookalike: bool
+
+
+def signature_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
+    words = [fold(k) for k in phrase_keys(name) if k not in FILLER]
+    distinct = frozenset(words)
+    if len(distinct) < 2:
+        return None
+    anchor = max(distinct, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
+    return Signature(claim, distinct, anchor, name, lookalike)
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureHit:
+    start: int
+    end: int
+    claims: tuple[str, ...]
+    blocked: tuple[str, ...]
+    name: str
+
+
+class SignatureMatcher:
+    def __init__(self, names: Iterable[tuple[str, str, bool]]):
+        """`names`: (claim id, name, is a look-alike)."""
+        self._by_anchor: dict[str, list[Signature]] = {}
+        for claim, name, lookalike in names:
+            sig = signature_of(claim, name, lookalike)
+            if sig is not None:
+                bucket = self._by_anchor.setdefault(sig.anchor, [])
+                if sig not in bucket:
+                    bucket.append(sig)
+
+    @property
+    def anchors(self) -> list[str]:
+        return list(self._by_anchor)
+
+    def find(self, tokens: Sequence[Token], taken: Sequence[tuple[int, int]]) -> list[SignatureHit]:
+        """Windows holding a whole signature and overlapping no span in `taken`."""
+        by_anchor = self._by_anchor
+        keys = [fold(t.key) if t.is_word else t.key for t in tokens]
+        found: dict[tuple[int, int], list[Signature]] = {}
+        for i, key in enumerate(keys):
+            sigs = by_anchor.get(key)
+            if not sigs:
+                continue
+            for sig in sigs:
+                span = _window(keys, i, sig.words)
+                if span is not None and not _overlaps(span, taken):
+                    found.setdefault(span, []).append(sig)
+        hits: list[SignatureHit] = []
+        for (start, end), sigs in sorted(found.items()):
+            best = max(len(s.words) for s in sigs)
+            top = [s for s in sigs if len(s.words) == best]
+            claims = tuple(sorted({s.claim for s in top if not s.lookalike}))
+            blocked = tuple(sorted({s.claim for s in top if s.lookalike}))
+            if len(claims) > 1:
+                continue  # the words fit two subjects: neither is named for sure
+            if hits and hits[-1].end > start:
+                if hits[-1].end - hits[-1].start >= end - start:
+                    continue
+                hits.pop()
+            hits.append(SignatureHit(start, end, claims, blocked, top[0].name))
+        return hits
+
+
+def _window(keys: Sequence[str], at: int, words: frozenset[str]) -> tuple[int, int] | None:
+    """The smallest span around `at` holding every word, within the size limit, in one clause."""
+    limit = len(words) + EXTRA_WORDS
+    lo = max(0, at - limit + 1)
+    hi = min(len(keys), at + limit)
+    for j in range(at - 1, lo - 1, -1):
+        if keys[j] in CLAUSE_BREAKS:
+            lo = j + 1
+            break
+    for j in range(at + 1, hi):
+        if keys[j] in CLAUSE_BREAKS:
+            hi = j
+            break
+    positions: dict[str, list[int]] = {}
+    for j in range(lo, hi):
+        if keys[j] in words:
+            positions.setdefault(keys[j], []).append(j)
+    if len(positions) < len(words):
+        return None
+    best: tuple[int, int] | None = None
+    # try each choice of the other words' nearest occurrence to the anchor
+    start = min(min(p, key=lambda j: abs(j - at)) for p in positions.values())
+    end = max(min(p, key=lambda j: abs(j - at)) for p in positions.values()) + 1
+    if end - start <= limit:
+        best = (start, end)
+    return best
+
+
+def _overlaps(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
+    s, e = span
+    return any(s < te and ts < e for ts, te in taken)
