@@ -640,6 +640,7 @@ class Detector:
             return []
         _appositives(mentions, tokens)
         hits = _outside_mentions(hits, mentions)
+        hits.extend(_granted(mentions, tokens, sentence, hits))
         clause_of = _clauses(tokens, hits)
         for m in mentions:
             m.clause = clause_of[m.start]
@@ -1274,10 +1275,13 @@ def _future_timing(
     if not stage or not pub_key:
         return None
     clause = clause_of[h.start]
+    past = _past_tense(h, tokens)
     for t in timings:
         idx = _token_at(tokens, t.start)
         if idx is None or clause_of[idx] != clause:
             continue
+        if t.year_assumed and past:
+            continue  # "debuted in January", told in April: last January
         if t.value[:7] > pub_key[: len(t.value[:7])] and not (
             len(t.value) == 7
             and t.value[4] == "-"
@@ -1286,6 +1290,22 @@ def _future_timing(
         ):
             return f"dated {t.value}, after the report"
     return None
+
+
+PAST_FORMS = frozenset(
+    ("was", "were", "has", "had", "have", "made", "began", "took", "came", "went", "flew")
+    + ("rose", "broke", "became", "won", "got", "gave", "left", "held", "saw")
+)
+NOT_PAST = frozenset({"be", "to", "will", "being", "would", "shall"})
+
+
+def _past_tense(h: _Hit, tokens: list[Token]) -> bool:
+    """Is the cue told in the past ("debuted", "made its debut", "has been approved")?"""
+    before = [t.key for t in tokens[max(0, h.start - 2) : h.start]]
+    if any(w in NOT_PAST for w in before):
+        return False  # "to be unveiled", "will be approved"
+    words = [*before, *(t.key for t in tokens[h.start : h.end])]
+    return any(w.endswith("ed") or w in PAST_FORMS for w in words)
 
 
 def _token_at(tokens: list[Token], offset: int) -> int | None:
@@ -1512,6 +1532,59 @@ def _appositives(mentions: list[_Mention], tokens: list[Token]) -> None:
             if tokens[j].key in NP_STARTS:
                 m.start = j
                 break
+
+
+# A claim that is itself a permission ("its operating certificate", "the export licence"): being
+# granted it is its approval.
+PERMISSION_NOUNS = frozenset(
+    ("certificate", "certificates", "certification", "licence", "license", "licences")
+    + ("licenses", "permit", "permits", "approval", "authorisation", "authorization")
+    + ("clearance", "accreditation")
+)
+GRANT_VERBS = frozenset(
+    ("received", "receives", "granted", "grants", "issued", "issues")
+    + ("awarded", "awards", "obtained", "obtains", "earned", "earns", "won", "wins", "secured")
+    + ("secures", "got", "gets", "gained", "gains", "nabbed", "nabs", "given", "gave")
+)
+NOT_YET_GRANTED = frozenset(
+    {"toward", "towards", "to", "before", "until", "awaiting", "seeking", "expects", "if", "once"}
+)
+GRANT_SKIP = frozenset({"its", "their", "the", "a", "an", "his", "her", "first", "final", "full"})
+
+
+def _granted(
+    mentions: list[_Mention], tokens: list[Token], sentence: str, hits: list[_Hit]
+) -> list[_Hit]:
+    """ "received its operating certificate", "the licence was granted": an approval cue for a
+    claim that names a permission."""
+    out: list[_Hit] = []
+    taken = {h.start for h in hits}
+    for m in mentions:
+        if not m.claims or tokens[m.end - 1].key not in PERMISSION_NOUNS:
+            continue
+        i = m.start - 1
+        while i >= 0 and (tokens[i].key in GRANT_SKIP or tokens[i].key.endswith("'s")):
+            i -= 1
+        verb: int | None = i if i >= 0 and tokens[i].key in GRANT_VERBS else None
+        if verb is None:
+            j = m.end
+            while (
+                j < len(tokens)
+                and j < m.end + 3
+                and tokens[j].key in ("was", "were", "has", "been", "have", "is")
+            ):
+                j += 1
+            if j < len(tokens) and j > m.end and tokens[j].key in GRANT_VERBS:
+                verb = j
+        if verb is None or verb in taken:
+            continue
+        if verb > 0 and tokens[verb - 1].key in NOT_YET_GRANTED:
+            continue  # "on track to receive", "before it was granted"
+        t = tokens[verb]
+        out.append(
+            _Hit(verb, verb + 1, sentence[t.start : t.end], cues=[_Cue("status", "approved")])
+        )
+    return out
 
 
 def _mention_note(m: _Mention) -> MentionNote:

@@ -100,6 +100,7 @@ class Timing:
     value: str
     start: int  # character offsets in the sentence
     end: int
+    year_assumed: bool = False  # "in March": the year is the report's guess, not the text's
 
     @property
     def year(self) -> int:
@@ -141,11 +142,11 @@ def find_timings(
     found: list[Timing] = []
     taken: list[tuple[int, int]] = []
 
-    def add(value: str, start: int, end: int) -> None:
+    def add(value: str, start: int, end: int, assumed: bool = False) -> None:
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        found.append(Timing(value, start, end))
+        found.append(Timing(value, start, end, assumed))
 
     low = sentence.lower()
     for kind, pattern in _PATTERNS:
@@ -172,10 +173,12 @@ def find_timings(
                 month = MONTHS[word.lower()]
                 ref = m.group(2)
                 year = _resolve_year(ref, pub_year, last) if ref else None
+                assumed = False
                 if year is None and ref is None and pub_year is not None:
                     year = pub_year + (1 if pub_month and month < pub_month else 0)
+                    assumed = True
                 if year is not None:
-                    add(f"{year}-{month:02d}", m.start(), m.end())
+                    add(f"{year}-{month:02d}", m.start(), m.end(), assumed)
             elif kind == "year":
                 add(m.group(1), m.start(), m.end())
             elif kind == "relative":
