@@ -91,7 +91,8 @@ def _may_refer(nouns: Iterable[str]) -> re.Pattern[str]:
     lower-case words before a head noun (it may find more than `_anaphor` accepts, never less)."""
     alts = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     return re.compile(
-        r"It\b|It's\b|.*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
+        r"It\b|It's\b|.*?\b\w+ed it\W*$|.*?\b\w+ed it\W|"
+        r".*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
         r"(?:" + alts + r")\b"
     )
 
@@ -102,6 +103,7 @@ LEAD_WORDS = frozenset({"the", "a", "an", "new", "all-new", "next"})  # and the 
 # "that year", "the year", "the following year": the only timings that read an earlier sentence.
 _NEEDS_CONTEXT = re.compile(r"\b(?:that|the|the following) year\b", re.IGNORECASE)
 TARGET_STATUSES = frozenset({"stated", "revised"})
+BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
@@ -670,7 +672,7 @@ class Detector:
             for cue in h.cues:
                 if h.start >= len(clause_of):
                     continue
-                attached, attach_why = self._attach(h, cue, mentions, hits, clause_of)
+                attached, attach_why = self._attach(h, cue, mentions, hits, clause_of, tokens)
                 decisions: list[str] = list(attach_why)
                 if not attached:
                     cue_notes.append(
@@ -781,10 +783,18 @@ class Detector:
                     )
                     continue
             out.append(_Mention(m.start, m.end, text, claims, blocked))
-        taken = [(m.start, m.end) for m in out]
-        extra = self._signatures.find(tokens, taken)
+        extra = self._signatures.find(tokens, ())
         if extra:
             for hit in extra:
+                inside = [m for m in out if m.start < hit.end and hit.start < m.end]
+                if inside:
+                    # a longer name around a shorter one ("ALPINA-badged electric X7" around
+                    # "electric X7") replaces it; any other overlap keeps the exact name
+                    if any(m.start < hit.start or m.end > hit.end for m in inside) or any(
+                        m.end - m.start >= hit.size for m in inside
+                    ):
+                        continue
+                    out = [m for m in out if m not in inside]
                 text = sentence[tokens[hit.start].start : tokens[hit.end - 1].end]
                 out.append(_Mention(hit.start, hit.end, text, hit.claims, hit.blocked, soft=True))
             out.sort(key=lambda m: m.start)
@@ -912,6 +922,7 @@ class Detector:
         mentions: list[_Mention],
         hits: list[_Hit],
         clause_of: list[int],
+        tokens: list[Token],
     ) -> tuple[list[_Mention], list[str]]:
         clause = clause_of[h.start]
         best: tuple[int, int, _Mention] | None = None
@@ -926,8 +937,8 @@ class Detector:
                     continue
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
-                if d > AFTER_WINDOW:
-                    continue
+                if d > AFTER_WINDOW or any(t.key == "," for t in tokens[h.end : m.start]):
+                    continue  # "with the old ones now retired, the X will ...": not its object
             else:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
             if best is None or (d, side) < best[:2]:
@@ -1002,6 +1013,12 @@ class Detector:
                     else None
                 )
                 confidence *= NEGATION_FACTOR
+                if (
+                    status == "unapproved"
+                    and claim.status in BEFORE_DECISION
+                    and any(w in qual["negation"].lower() for w in ("yet", "still"))
+                ):
+                    status = None  # "still not approved" of a drug in trials: nothing new
                 why.append(f"negated by {qual['negation']} -> {status or 'nothing'}")
                 if status is None:
                     return _no_status(cand)
@@ -1230,6 +1247,8 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
                 )
             ):
                 out.setdefault("future", repr(o.text))
+            elif "future" in o.kinds and o.end <= h.start and h.start - o.end <= QUALIFIER_WINDOW:
+                out.setdefault("future", repr(o.text))  # "expect the first flight in July"
             continue
         before = o.end <= h.start
         gap = h.start - o.end if before else o.start - h.end
@@ -1380,6 +1399,15 @@ def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple
                 if ends:
                     spans.append((i, j + 1))
                 break
+    if not spans:
+        # "BMW has now confirmed it": "it" as the object of a verb told in the past
+        for k in range(1, len(tokens)):
+            if tokens[k].key != "it":
+                continue
+            verb = tokens[k - 1]
+            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            if verb.is_word and verb.key.endswith("ed") and (after is None or not after.is_word):
+                spans.append((k, k + 1))
     return spans[0] if len(spans) == 1 else None
 
 

@@ -83,7 +83,10 @@ _ABBREV = frozenset(
     ]
 )
 
-_BOUNDARY = re.compile(r"(?:\.\.\.|[.!?])['\")\]]*(?=\s+['\"(\[]?[A-Z0-9])|[!?]+['\")\]]*(?=\s)")
+_BOUNDARY = re.compile(
+    r"(?:\.\.\.|[.!?])['\")\]]*(?=\s+['\"(\[]?[A-Z0-9])|[!?]+['\")\]]*(?=\s)"
+    r"|(?<=[a-z]{3})[.](?=[A-Z][a-z]+\s)"  # "...air taxi model.It suffered": a lost space
+)
 
 
 def _boundaries(block: str) -> Iterator[re.Match[str]]:

@@ -77,6 +77,7 @@ class SignatureHit:
     claims: tuple[str, ...]
     blocked: tuple[str, ...]
     name: str
+    size: int  # words in the signature
 
 
 class SignatureMatcher:
@@ -119,7 +120,7 @@ class SignatureMatcher:
                 if hits[-1].end - hits[-1].start >= end - start:
                     continue
                 hits.pop()
-            hits.append(SignatureHit(start, end, claims, blocked, top[0].name))
+            hits.append(SignatureHit(start, end, claims, blocked, top[0].name, best))
         return hits
 
 
