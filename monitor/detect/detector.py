@@ -788,8 +788,8 @@ class Detector:
             for hit in extra:
                 inside = [m for m in out if m.start < hit.end and hit.start < m.end]
                 if inside:
-                    # a longer name around a shorter one ("ALPINA-badged electric X7" around
-                    # "electric X7") replaces it; any other overlap keeps the exact name
+                    # a longer name around a shorter one ("Corvid-badged electric K7" around
+                    # "electric K7") replaces it; any other overlap keeps the exact name
                     if any(m.start < hit.start or m.end > hit.end for m in inside) or any(
                         m.end - m.start >= hit.size for m in inside
                     ):
@@ -1400,7 +1400,7 @@ def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple
                     spans.append((i, j + 1))
                 break
     if not spans:
-        # "BMW has now confirmed it": "it" as the object of a verb told in the past
+        # "Corvid has now confirmed it": "it" as the object of a verb told in the past
         for k in range(1, len(tokens)):
             if tokens[k].key != "it":
                 continue
