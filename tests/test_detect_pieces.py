@@ -38,11 +38,11 @@ def test_html_entities_quotes_and_dashes_are_normalised():
 
 
 def test_sentences_survive_abbreviations_decimals_and_model_names():
-    text = "The X5 xDrive50e has a 25.7 kWh battery. BMW said so. The U.S. gets the i4 M50 first."
+    text = "Its 81.3 kWh pack is new. The firm said so. The U.K. sees the K4 S50 later."
     assert split_sentences(text) == [
-        "The X5 xDrive50e has a 25.7 kWh battery.",
-        "BMW said so.",
-        "The U.S. gets the i4 M50 first.",
+        "Its 81.3 kWh pack is new.",
+        "The firm said so.",
+        "The U.K. sees the K4 S50 later.",
     ]
 
 
@@ -86,11 +86,11 @@ def test_matching_cost_does_not_grow_with_the_number_of_claims():
     [
         ("production in the second half of 2028", "2028-H2"),
         ("production in the first half of 2029", "2029-H1"),
-        ("before production ends in March 2026", "2026-03"),
+        ("output should stop in March 2026", "2026-03"),
         ("due in 2029", "2029"),
         ("by the end of 2027", "2027"),
         ("a late-2028 start", "2028-H2"),
-        ("slipped to 2029, now planned for the first half of that year", "2029-H1"),
+        ("moved to 2029, and more precisely to the first half of that year", "2029-H1"),
     ],
 )
 def test_timings(text, value):
@@ -98,7 +98,7 @@ def test_timings(text, value):
 
 
 def test_model_years_are_not_timings_and_consistent_values_are_kept():
-    assert find_timings("The 2025 BMW M4 Convertible review") == []
+    assert find_timings("Tested: the 2024 Corvid Q7 Estate") == []
     assert consistent("2028", "2028-H2") and not consistent("2029", "2028-H2")
 
 
@@ -112,7 +112,7 @@ def test_model_years_are_not_timings_and_consistent_values_are_kept():
         ("BMW i4 Convertible reportedly scrapped", "", "i4-convertible-na3", "cancelled"),
         ("The iX5, iX6 and iX7 have been cancelled", "", "ix6-clar", "cancelled"),
         ("BMW softens its EV goal", "", "bmw-2030-target", "revised"),
-        ("Z4 production ends in March 2026", "", "z4", "ending"),
+        ("The Z4 will be phased out in April 2027", "", "z4", "ending"),
     ],
 )
 def test_status_readings(title, text, claim, status):
@@ -137,9 +137,9 @@ def test_traps_change_nothing(title):
 
 
 def test_every_observation_says_why_with_evidence():
-    obs = observe("BMW green-lights the i4 Convertible", "It is due in the first half of 2029.")
+    obs = observe("The board approves an i4 Convertible", "It is due in the first half of 2029.")
     o = obs["i4-convertible-na3"]
-    assert o.why and o.evidence == "BMW green-lights the i4 Convertible" and 0 < o.confidence <= 1
+    assert o.why and o.evidence == "The board approves an i4 Convertible" and 0 < o.confidence <= 1
 
 
 def test_explanation_has_text_and_json():

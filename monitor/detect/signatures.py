@@ -43,8 +43,20 @@ CLAUSE_BREAKS = frozenset({";", ":", "...", "|", "?", "!", "."})
 EXTRA_WORDS = 2  # words a window may hold beyond the signature's own
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def fold(key: str) -> str:
     """A word's key with a plural or possessive ending removed ("pros" = "pro")."""
+    found = _FOLDED.get(key)
+    if found is None:
+        found = _fold(key)
+        if len(_FOLDED) < 100_000:  # a bounded memo: the words of news repeat
+            _FOLDED[key] = found
+    return found
+
+
+def _fold(key: str) -> str:
     if key.endswith("'s"):
         key = key[:-2]
     if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
@@ -99,12 +111,15 @@ class SignatureMatcher:
         """Windows holding a whole signature and overlapping no span in `taken`."""
         by_anchor = self._by_anchor
         keys = [fold(t.key) if t.is_word else t.key for t in tokens]
+        present = set(keys)
         found: dict[tuple[int, int], list[Signature]] = {}
         for i, key in enumerate(keys):
             sigs = by_anchor.get(key)
             if not sigs:
                 continue
             for sig in sigs:
+                if not sig.words <= present:
+                    continue  # a word of the name is missing from the whole sentence
                 span = _window(keys, i, sig.words)
                 if span is not None and not _overlaps(span, taken):
                     found.setdefault(span, []).append(sig)
