@@ -9,6 +9,7 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-3"  # rules-3: possessives, lead words, modifiers; rules-2: anaphora
+DETECTOR_VERSION = "rules-4"  # rules-4: no company in the detector, organisations per baseline,
+# names in any word order, plural anaphora, appositives, general cues; rules-3: possessives
 
 __all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]
