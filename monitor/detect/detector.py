@@ -104,6 +104,8 @@ LEAD_WORDS = frozenset({"the", "a", "an", "new", "all-new", "next"})  # and the 
 _NEEDS_CONTEXT = re.compile(r"\b(?:that|the|the following) year\b", re.IGNORECASE)
 TARGET_STATUSES = frozenset({"stated", "revised"})
 BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"})
+# an announcement of its date or price confirms a subject only while it is not yet official
+BEFORE_ANNOUNCEMENT = frozenset({"unknown", "rumored", "expected", "unapproved"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
@@ -679,7 +681,7 @@ class Detector:
                         CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
                     )
                     continue
-                qual = _qualify(h, hits, clause_of, question)
+                qual = _qualify(h, hits, clause_of, question, tokens)
                 if timings is None:
                     timings = timings_of.of(index)
                 for m in attached:
@@ -705,6 +707,7 @@ class Detector:
                             clause_of,
                             pub_key,
                             sentence,
+                            (m.start, m.end),
                         )
                         cand.why.insert(0, f"mention {m.text!r}")
                         if m.via:
@@ -976,6 +979,7 @@ class Detector:
         clause_of: list[int],
         pub_key: str,
         sentence: str,
+        mention_span: tuple[int, int] = (0, 0),
     ) -> _Candidate:
         why: list[str] = []
         cand = _Candidate(claim.id, None, 0.0, why, evidence=sentence)
@@ -1003,6 +1007,19 @@ class Detector:
         for key in ("question", "hypothetical", "opinion", "historical"):
             if key in qual:
                 why.append(f"{key}: {qual[key]} -> says nothing of the status")
+                return cand
+        if cue.kind != "timing":
+            past = _past_timing(h, timings, tokens, clause_of, (claim.source.published or "")[:4])
+            if past:
+                why.append(f"dated {past}, before the baseline's article -> already known")
+                return cand
+            event = (
+                _event_between(h, tokens, mention_span)
+                if cue.status == "confirmed" and claim.status not in BEFORE_ANNOUNCEMENT
+                else ""
+            )
+            if event:
+                why.append(f"what is confirmed is its {event!r}, not the subject")
                 return cand
         if cue.kind != "timing":
             entry = self.lexicon.statuses[cue.status or ""]
@@ -1226,7 +1243,17 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
         prev = m
 
 
-def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) -> dict[str, str]:
+def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
+    """ "flew in July after repeated delays": the delay is behind it, not ahead."""
+    return any(t.key in CAUSE_WORDS for t in tokens[max(0, o.start - 2) : o.start])
+
+
+CAUSE_WORDS = frozenset({"after", "despite", "following", "amid", "through", "years", "of"})
+
+
+def _qualify(
+    h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool, tokens: list[Token]
+) -> dict[str, str]:
     """The qualifiers in scope of one cue (first found of each kind), NegEx/ConText style."""
     clause = clause_of[h.start]
     out: dict[str, str] = {}
@@ -1241,6 +1268,7 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
             if (
                 o.start >= h.end
                 and o.start - h.end <= PLANNED_AFTER
+                and not _after_a_cause(o, tokens)
                 and (
                     any(c.kind == "timing" for c in o.cues)
                     or "".join(phrase_keys(o.text)) in PLANNED_WORDS
@@ -1280,6 +1308,43 @@ def _qualify(h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool) ->
         if "hedges" in kinds and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER):
             out.setdefault("hedge", repr(o.text))
     return out
+
+
+# Things that belong to a subject and can be announced, confirmed or shown in its stead.
+EVENT_NOUNS = frozenset(
+    ("opening", "launch", "release", "debut", "start", "completion", "closure", "delay")
+    + ("delays", "cost", "costs", "timeline", "date", "schedule", "price", "pricing", "budget")
+    + ("trailer", "teaser", "name", "details", "specifications", "step", "deal", "agreement")
+)
+
+
+def _event_between(h: _Hit, tokens: list[Token], span: tuple[int, int]) -> str:
+    """ "announced the phased opening of the X", "the opening of the X is confirmed": an event
+    noun between the cue and the subject is what the cue is about."""
+    lo, hi = (h.end, span[0]) if span[0] >= h.end else (span[1], h.start)
+    for t in tokens[lo:hi]:
+        if t.key in EVENT_NOUNS:
+            return t.text
+    return ""
+
+
+def _past_timing(
+    h: _Hit, timings: list[Timing], tokens: list[Token], clause_of: list[int], baseline_year: str
+) -> str:
+    """ "when the project was first announced in 2019": a cue dated before the year of the
+    baseline's own article tells what the baseline already knew (a bare month never counts)."""
+    if not baseline_year.isdigit() or not _past_tense(h, tokens):
+        return ""
+    clause = clause_of[h.start]
+    for t in timings:
+        if t.year_assumed or len(t.value) < 4 or not t.value[:4].isdigit():
+            continue
+        idx = _token_at(tokens, t.start)
+        if idx is None or clause_of[idx] != clause or abs(idx - h.start) > QUALIFIER_WINDOW:
+            continue
+        if int(t.value[:4]) < int(baseline_year):
+            return t.value
+    return ""
 
 
 def _future_timing(
