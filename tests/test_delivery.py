@@ -80,7 +80,7 @@ def test_a_change_arrives_as_one_message_a_client_can_read(world, smtp):
     msg = got.message
     assert got.rcpt_tos == [ALICE]
     assert got.mail_from == "monitor@example.org"
-    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: unapproved -> approved"
+    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: unapproved → approved"
     assert msg["From"] == "monitor <monitor@example.org>"
     assert msg["To"] == ALICE
     assert msg["Message-ID"] == row["message_id"]
