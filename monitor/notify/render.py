@@ -383,6 +383,8 @@ def _feed_card(
         "error": error,
         "reason": reason,
         "advice": advice,
+        # the advice with its `commands` apart, for <code> in the HTML
+        "advice_parts": [(part, i % 2 == 1) for i, part in enumerate(advice.split("`")) if part],
         "since": _when(event.occurred_at),
         "failures": failures if isinstance(failures, int) else None,
         "failing": failing,
