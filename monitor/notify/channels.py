@@ -157,7 +157,14 @@ class WebhookTransport:
     """POSTs a signed JSON body; every failure is a DeliveryError that says if a retry helps."""
 
     def __init__(self, client: httpx.Client | None = None) -> None:
-        self.client = client or httpx.Client(follow_redirects=False)
+        self._client = client
+
+    @property
+    def client(self) -> httpx.Client:
+        """Made on first use: a pass without webhooks opens nothing."""
+        if self._client is None:
+            self._client = httpx.Client(follow_redirects=False)
+        return self._client
 
     def send(self, hook: Webhook, body: dict[str, Any], delivery_id: str) -> None:
         secret = os.environ.get(hook.secret_env)
@@ -207,7 +214,9 @@ class WebhookTransport:
         raise error
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 class AppriseTransport:

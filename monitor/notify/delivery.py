@@ -252,17 +252,21 @@ def deliver_due(
     report = DeliveryReport()
     now_s = iso(now)
     down: set[str] = set()
-    with translate_errors(app.settings.database_url):
-        _release_expired(app, now_s)
-        for unit, destination in _due_units(app, now_s, app.settings.delivery.batch):
-            if destination in down:
-                continue  # unreachable in this pass: its rows wait for the next one
-            owner = process_owner(12)  # names this process: a restart frees what it held
-            with _sending(owner):
-                rows = _claim(app, unit, owner, now_s, iso(now + lease))
-                if rows and not _deliver(app, senders, rows, owner, now, report, rng):
-                    down.add(rows[0].destination)
-        report.counts = outbox_counts(app)
+    try:
+        with translate_errors(app.settings.database_url):
+            _release_expired(app, now_s)
+            for unit, destination in _due_units(app, now_s, app.settings.delivery.batch):
+                if destination in down:
+                    continue  # unreachable in this pass: its rows wait for the next one
+                owner = process_owner(12)  # names this process: a restart frees what it held
+                with _sending(owner):
+                    rows = _claim(app, unit, owner, now_s, iso(now + lease))
+                    if rows and not _deliver(app, senders, rows, owner, now, report, rng):
+                        down.add(rows[0].destination)
+            report.counts = outbox_counts(app)
+    finally:
+        if senders is not transport:
+            senders.webhook.close()  # ours, made for this pass
     return report
 
 
