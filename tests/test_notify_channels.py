@@ -289,3 +289,54 @@ def test_a_subscription_may_have_no_email(tmp_path, sqlite_url, hook):
     finally:
         app.close()
     assert settings.subscriptions[0]["name"] == "bot"
+
+
+# ---- upgrading a database with messages still queued --------------------------------------------
+
+
+def test_rows_queued_before_the_upgrade_are_sent_one_per_recipient(tmp_path, db_url, smtp):
+    """A 0001 database with a pending row for two recipients: after `monitor init` migrates it,
+    the row is sent, and each recipient gets their own message (the list stays private)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from monitor.app import bootstrap, init
+    from monitor.store.migrate import _config, head_revision
+
+    subs = [{"name": "pair", "to": [ALICE, "carol@example.org"]}]
+    config = write_config(tmp_path, subs, smtp_port=smtp.port)
+    settings = load_settings(config, db_url)
+    plain = bootstrap(settings, [])  # no outbox projector: we queue the row as 0001 did
+    try:
+        init(plain)
+        command.downgrade(_config(plain.engine), "0001")
+        event = correct(plain)
+        with plain.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (event_position, subscription, recipients, mode,"
+                    " message_id, state, attempts, next_attempt_at, created_at) VALUES"
+                    " (:pos, 'pair', :to, 'immediate', '<old@monitor.example.org>', 'pending',"
+                    " 0, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')"
+                ),
+                {"pos": event.position, "to": json.dumps([ALICE, "carol@example.org"])},
+            )
+    finally:
+        plain.close()
+    app = make_app(config, db_url)  # init: migrates to head
+    try:
+        with app.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+                head_revision()
+            )
+        [row] = outbox_rows(app)
+        assert row["channel"] == "email" and row["batch"] is None
+        assert deliver(app).sent == 1
+        got = smtp.wait_for(2)
+        assert sorted(r.rcpt_tos for r in got) == [[ALICE], ["carol@example.org"]]
+        for r in got:
+            assert r.message["Message-ID"] == "<old@monitor.example.org>"
+            assert [a.addr_spec for a in r.message["To"].addresses] == r.rcpt_tos
+        assert outbox_rows(app)[0]["state"] == "delivered"
+    finally:
+        app.close()

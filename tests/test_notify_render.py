@@ -431,3 +431,77 @@ def test_subject_reads_back_exactly(subject: str) -> None:
     assert msg["Subject"] == f"[monitor] {subject}: confirmed → in-production"
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+
+
+# --- issue 12: one report, one message; headers ------------------------------------------------
+
+
+def test_one_report_is_one_message_with_a_card_per_claim() -> None:
+    from email_samples import report_message
+
+    msg = parsed(report_message())
+    assert msg["Subject"] == (
+        "[monitor] BMW iX5 (CLAR platform): in-development → confirmed, value (none) → 2027; "
+        "BMW i4 Convertible (NA3): unapproved → approved"
+    )
+    assert msg["X-Monitor-Event"] == "1041 1042 1043"
+    assert msg["X-Monitor-Claim"] == "ix5-clar i4-convertible-na3"
+    assert msg["In-Reply-To"] == "<claim.ix5-clar@example.org>"
+    assert msg["References"] == (
+        "<claim.ix5-clar@example.org> <claim.i4-convertible-na3@example.org>"
+    )
+    text, html = bodies(msg)
+    assert html.count('class="card"') == 2
+    assert "1. BMW iX5 (CLAR platform): in-development → confirmed, value (none) → 2027" in text
+    assert "2. BMW i4 Convertible (NA3): unapproved → approved" in text
+    # each claim's evidence once, though two events of the iX5 carry it
+    assert text.count("> BMW has confirmed the iX5") == 1
+    assert html.count("BMW has confirmed the iX5") == 1
+
+
+def test_message_ids_and_threads_use_one_domain_and_the_list_id_its_own() -> None:
+    ctx = MailContext(CTX.sender, "watch.lists.example.net", message_domain="mail.example.org")
+    msg = parsed(render_change(recorded(), CLAIM, TO, ctx, NOW))
+    assert msg["Message-ID"].endswith("@mail.example.org>")
+    assert msg["In-Reply-To"] == "<claim.i4-conv@mail.example.org>"
+    assert "<watch.lists.example.net>" in msg["List-Id"]
+
+
+def test_list_unsubscribe_without_and_with_a_web_address() -> None:
+    msg = parsed(render_change(recorded(), CLAIM, ["alice@example.org"], CTX, NOW,
+                               subscription="desk"))
+    assert msg["List-Unsubscribe"] == "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
+    assert "List-Unsubscribe-Post" not in msg  # RFC 8058 one-click needs a URL
+    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/")
+    msg = parsed(render_change(recorded(), CLAIM, ["Al <alice@example.org>"], ctx, NOW,
+                               subscription="desk"))
+    assert msg["List-Unsubscribe"] == (
+        "<https://monitor.example.org/unsubscribe?subscription=desk&to=alice%40example.org>, "
+        "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
+    )
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = bodies(msg)
+    assert "https://monitor.example.org/unsubscribe?subscription=desk" in text
+    assert "Unsubscribe</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("cannot read /x.xml: FileNotFoundError: [Errno 2] No such file or directory: '/x.xml'",
+         "file not found"),
+        ("HTTP 503 Service Unavailable", "server error (HTTP 503)"),
+        ("HTTP 404 Not Found", "not found (HTTP 404)"),
+        ("HTTP 410 Gone", "gone (HTTP 410)"),
+        ("timeout: read timeout (ReadTimeout)", "timed out"),
+        ("connection failed: [Errno 111] Connection refused", "cannot connect"),
+        ("unusable feed: no entries in an ill-formed document (x)", "not a usable feed"),
+        ("something odd: details", "something odd"),
+    ],
+)
+def test_feed_errors_become_a_short_reason_and_advice(error: str, reason: str) -> None:
+    from monitor.notify.render import feed_reason
+
+    got, advice = feed_reason(error)
+    assert got == reason
+    assert advice
