@@ -230,7 +230,7 @@ def test_correction() -> None:
     text, html = bodies(msg)
     for body in (text, html):
         assert "the article was about the coupe" in body
-        assert "Corrected by alice 25 Nov 2026, 08:00 UTC" in body
+        assert "Corrected by alice · 25 Nov 2026, 08:00 UTC" in body
         assert "Detected" not in body  # a person corrected it; nothing was detected
         assert "monitor history i4-conv" in body
 
