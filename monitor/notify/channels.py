@@ -7,8 +7,8 @@ sends the very same body with the same `X-Monitor-Delivery` / `Idempotency-Key` 
 row's id, fixed at enqueue), so a receiver that got the first attempt drops the second.
 
 Signing: `X-Monitor-Signature: sha256=<hex HMAC-SHA256 of the raw body under the secret>`, as
-GitHub signs its webhooks; the body carries its own `sent_at`-free content, so a retry's
-signature is the same too. Verify it with `verify_signature`.
+GitHub signs its webhooks. The body holds no send time, so a retry is byte for byte the first
+attempt and carries the same signature. Receivers check it with `verify_signature`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from monitor import __version__
 from monitor.domain.claims import Claim
 from monitor.domain.events import RecordedEvent
 
-from .render import FeedInfo, MailContext, _cards, _message_summary
+from .render import FeedInfo, MailContext, cards_for, message_summary
 from .safety import one_line
 from .subscriptions import Webhook
 from .transports import DeliveryError
@@ -80,7 +80,7 @@ def payload(
     """The webhook's JSON: a summary a chat bot can post as is, one entry per claim (or feed)
     as the email shows them, and the events themselves. Deterministic: a retry is identical."""
     ordered = sorted(items, key=lambda item: item[0].position)
-    cards = _cards(ordered, ctx, feeds)
+    cards = cards_for(ordered, ctx, feeds)
     kinds = {c["kind"] for c in cards}
     kind = "digest" if period else ("feed" if kinds == {"feed"} else "claims")
     return {
@@ -88,7 +88,7 @@ def payload(
         "kind": kind,
         "subscription": subscription,
         "period": period,
-        "summary": _message_summary(cards),
+        "summary": message_summary(cards),
         "items": [
             {
                 "kind": c["kind"],

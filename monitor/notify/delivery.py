@@ -13,8 +13,8 @@ send the same row at the same time. A worker that dies holding a lease leaves it
 
 Grouping: rows that share (subscription, channel, target, batch) go out as one message: the
 changes one report caused (one email per report, a section per claim), the feed alerts due at
-once, a digest period. The group's Message-ID (or webhook delivery id) is its first row's, fixed
-at enqueue, so a retry of the group carries the same id.
+once, a digest period. The message's Message-ID (or webhook delivery id) is derived from its
+rows' ids, fixed at enqueue (`unit_id`), so a retry of the same rows carries the same id.
 
 Channels: each email recipient, webhook and Apprise URL is its own row (see `outbox`), so one
 unreachable destination neither blocks nor duplicates the others: after a failure without a
@@ -32,6 +32,7 @@ SIGKILL) right after the server accepted a message and before it is marked deliv
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import random
@@ -69,6 +70,7 @@ from .outbox import (
     iso,
 )
 from .render import FeedInfo, MailContext, render_digest, render_message
+from .safety import token
 from .subscriptions import SubscriptionConfigError, Webhook, parse_webhook
 from .transports import DeliveryError, MaildirTransport, SmtpTransport, Transport
 
@@ -393,6 +395,18 @@ def _items(app: App, rows: list[_Row]) -> list[tuple[RecordedEvent, Any]]:
     return [(e, claims.get(e.data.get("claim", ""))) for e in events]
 
 
+def unit_id(rows: list[_Row], domain: str) -> str:
+    """The Message-ID (or webhook delivery id) of what these rows send: a lone row's id fixed at
+    enqueue; for several, one derived from all of theirs. A retry of the same rows carries the
+    same id, so a receiver drops the copy; if a row joined since (a crash after sending, then a
+    new feed alert), the id differs, so the new content is not dropped as a duplicate."""
+    if len(rows) == 1:
+        return rows[0].message_id
+    key = "|".join(sorted(r.message_id for r in rows))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"<group.{rows[0].event_position}.{digest}@{token(domain)}>"
+
+
 def _feeds(app: App) -> dict[str, FeedInfo]:
     """Feed names for alerts: a person knows "Autocar", not "autocar-rss-2"."""
     with app.engine.connect() as conn:
@@ -410,8 +424,7 @@ def _render(
     common: dict[str, Any] = {"subscription": first.subscription, "feeds": _feeds(app)}
     if first.mode == "digest":
         return render_digest(pairs, to, ctx, first.period or "", now, **common)
-    # the id fixed at enqueue time, of the group's first row: the same on every retry
-    return render_message(pairs, to, ctx, now, message_id=first.message_id, **common)
+    return render_message(pairs, to, ctx, now, message_id=unit_id(rows, ctx.domain), **common)
 
 
 def _send(app: App, senders: Senders, rows: list[_Row], now: datetime) -> str | None:
@@ -428,7 +441,7 @@ def _send(app: App, senders: Senders, rows: list[_Row], now: datetime) -> str | 
         senders.mail.send(msg)
         return str(msg["Message-ID"])
     ctx = mail_context(app.settings)
-    delivery_id = first.message_id.strip("<>")
+    delivery_id = unit_id(rows, ctx.domain).strip("<>")
     body = payload(
         _items(app, rows),
         subscription=first.subscription,

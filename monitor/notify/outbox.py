@@ -205,7 +205,8 @@ class OutboxProjector:
         }
         targets = [(EMAIL, _group_of([addr]), addr) for addr in sub.to]
         if sub.webhook is not None:
-            targets.append((WEBHOOK, "webhook", sub.webhook.url))
+            # shown as scheme and host: a webhook URL may hold a token, and the row needs none
+            targets.append((WEBHOOK, "webhook", redact_url(sub.webhook.url)))
         targets += [(APPRISE, apprise_target(url), redact_url(url)) for url in sub.apprise]
         return [
             {

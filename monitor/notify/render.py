@@ -1,4 +1,7 @@
-"""Change events become email messages: one per change, or one digest per period.
+"""Change events become email messages: one per report (a card per claim), one per batch of
+feed alerts, or one digest per period. Each leads with what changed (claim, old → new, the
+evidence, source, date, link) and keeps the log details (confidence, event numbers, the command
+that undoes it) in a quiet footer, because a reader decides from the first lines.
 
 Pure: no I/O beyond reading the templates, no clock (the caller passes `now`). Message-IDs are
 derived from the event's hash, so a retried delivery sends the very same message and mail
@@ -396,7 +399,7 @@ def _feed_card(
     return card
 
 
-def _cards(
+def cards_for(
     items: Sequence[tuple[RecordedEvent, Claim | None]],
     ctx: MailContext,
     feeds: Mapping[str, FeedInfo] | None = None,
@@ -449,7 +452,7 @@ def _feed_summary(cards: Sequence[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def _message_summary(cards: Sequence[dict[str, Any]]) -> str:
+def message_summary(cards: Sequence[dict[str, Any]]) -> str:
     if all(c["kind"] == "feed" for c in cards):
         return _feed_summary(cards)
     return "; ".join(c["summary"] for c in cards)
@@ -627,9 +630,9 @@ def render_message(
     if not items:
         raise ValueError("a message needs at least one change")
     _require_aware(now)
-    cards = _cards(items, ctx, feeds)
+    cards = cards_for(items, ctx, feeds)
     return _compose(
-        cards, to, ctx, now, message_id, subscription=subscription, summary=_message_summary(cards)
+        cards, to, ctx, now, message_id, subscription=subscription, summary=message_summary(cards)
     )
 
 
@@ -666,7 +669,7 @@ def render_digest(
         raise ValueError("a digest needs at least one change")
     _require_aware(now)
     ordered = sorted(items, key=lambda item: item[0].position)
-    cards = _cards(ordered, ctx, feeds)
+    cards = cards_for(ordered, ctx, feeds)
     period_text = one_line(period, 40)
     n = len(ordered)
     summary = f"digest {period_text}: {n} change{'s' if n != 1 else ''}"
