@@ -80,6 +80,11 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    base_url: str | None = None  # where the web UI is reached; mails link to it
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_URL
     config_path: Path | None = None
@@ -93,6 +98,7 @@ class Settings:
     smtp: SmtpConfig | None = None
     mail: MailConfig = field(default_factory=MailConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
 
 
@@ -203,5 +209,6 @@ def load_settings(
         smtp=smtp,
         mail=mail,
         delivery=DeliveryConfig(**raw.get("delivery", {})),
+        web=WebConfig(base_url=raw.get("web", {}).get("base_url")),
         subscriptions=subscriptions,
     )

@@ -80,7 +80,7 @@ def test_a_change_arrives_as_one_message_a_client_can_read(world, smtp):
     msg = got.message
     assert got.rcpt_tos == [ALICE]
     assert got.mail_from == "monitor@example.org"
-    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: unapproved -> approved"
+    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: unapproved → approved"
     assert msg["From"] == "monitor <monitor@example.org>"
     assert msg["To"] == ALICE
     assert msg["Message-ID"] == row["message_id"]
@@ -295,5 +295,55 @@ def test_notify_loops_until_sigterm(tmp_path, smtp, sqlite_url):
         assert "sent 1" in stdout
         assert "stopped" in stderr
         assert [r["state"] for r in outbox_rows(app)] == ["delivered"]
+    finally:
+        app.close()
+
+
+def _feed_failing(feed: str) -> Any:
+    from monitor.domain import events as ev
+
+    return ev.NewEvent(
+        stream=ev.feed_stream(feed),
+        type=ev.FEED_FAILING,
+        data={"feed": feed, "url": f"https://{feed}.example/", "error": "HTTP 503", "failures": 3},
+        occurred_at="2026-11-25T06:00:00Z",
+        metadata={"cause": "poll"},
+    )
+
+
+def test_a_crash_after_sending_a_grouped_message(tmp_path, smtp, sqlite_url):
+    """Two feed alerts go out as one message and the process dies before marking them. The
+    resend of the same two carries the same Message-ID (a duplicate the client drops); had a
+    third alert joined meanwhile, the id differs, so the new alert is not dropped with it."""
+    config, app = setup(tmp_path, smtp, sqlite_url)
+    try:
+        app.store.append([_feed_failing("autocar")])
+        app.store.append([_feed_failing("bmwblog")])
+        crashed = monitor(
+            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
+        )
+        assert crashed.returncode == 137, crashed.stderr
+        [first] = smtp.wait_for(1)
+        assert first.message["Subject"] == "[monitor] 2 feeds failing: autocar, bmwblog"
+        assert {r["state"] for r in outbox_rows(app)} == {"sending"}
+        assert deliver(app).sent == 1  # the same two, again: the same id
+        second = smtp.wait_for(2)[1]
+        assert second.message["Message-ID"] == first.message["Message-ID"]
+
+        # the same crash, but a third alert is queued before the resend
+        smtp.clear()
+        app.store.append([_feed_failing("carmag")])
+        app.store.append([_feed_failing("evnews")])
+        crashed = monitor(
+            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
+        )
+        assert crashed.returncode == 137, crashed.stderr
+        [third] = smtp.wait_for(1)
+        app.store.append([_feed_failing("autoblog")])
+        assert deliver(app).sent == 1
+        fourth = smtp.wait_for(2)[1]
+        assert "autoblog" in fourth.message["Subject"] and "carmag" in fourth.message["Subject"]
+        assert fourth.message["Message-ID"] != third.message["Message-ID"]
+        assert {r["state"] for r in outbox_rows(app)} == {"delivered"}
     finally:
         app.close()

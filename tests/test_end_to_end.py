@@ -102,7 +102,7 @@ def test_a_change_seen_by_polling_ends_as_one_email(tmp_path, smtp, feed):
     [got] = smtp.wait_for(1)
     msg = email.message_from_bytes(got.message.as_bytes(), policy=email.policy.default)
     assert got.rcpt_tos == ["analyst@example.org"]
-    assert "BMW i4 Convertible (NA3): unapproved -> approved" in msg["Subject"]
+    assert "BMW i4 Convertible (NA3): unapproved → approved" in msg["Subject"]
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg.get_content_type() == "multipart/alternative"
     history = monitor(tmp_path, "history", "i4-convertible-na3", "--json")

@@ -16,6 +16,7 @@ from monitor.domain import events as ev
 from monitor.domain.claims import Claim
 from monitor.domain.events import RecordedEvent
 from monitor.notify.render import (
+    FeedInfo,
     MailContext,
     message_id_for,
     render_change,
@@ -26,6 +27,7 @@ from monitor.notify.render import (
 NOW = datetime(2026, 11, 25, 8, 1, 2, tzinfo=UTC)
 CTX = MailContext(sender="monitor <monitor@example.org>", list_id="monitor.localhost")
 TO = ["alice@example.org", "Bob <bob@example.org>"]
+UNSUBSCRIBE = "mailto:monitor@example.org?subject=unsubscribe"
 CLAIM = Claim(id="i4-conv", subject="BMW i4 Convertible (NA3)", status="approved")
 EVIDENCE = "BMW has signed off the i4 Convertible, with production planned for 2027 in Munich."
 LINK = "https://news.example/bmw-i4-convertible?ref=rss&x=1"
@@ -119,7 +121,7 @@ def links(html: str) -> Links:
 
 def test_status_change_subject_and_headers() -> None:
     msg = parsed(render_change(recorded(), CLAIM, TO, CTX, NOW))
-    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3): unapproved -> approved"
+    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3): unapproved → approved"
     assert msg["From"] == "monitor <monitor@example.org>"
     assert [a.addr_spec for a in msg["To"].addresses] == ["alice@example.org", "bob@example.org"]
     assert msg["Date"].datetime == NOW
@@ -160,10 +162,14 @@ def test_bodies_show_the_change_evidence_report_and_commands() -> None:
         assert "BMW i4 Convertible (NA3)" in body
         assert "unapproved" in body and "approved" in body
         assert "Autocar" in body
-        assert "2026-11-25T06:00:00Z" in body  # published
-        assert "2026-11-25T08:00:03Z" in body  # detected (recorded_at)
+        assert "Autocar · 25 Nov 2026" in body  # source and date published
+        assert "Detected 25 Nov 2026, 08:00 UTC" in body  # recorded_at, for a person
         assert "0.92" in body and "rules-1.3" in body
         assert "#42" in body and e.hash in body
+        assert "unapproved → approved" in body.replace("</span> → <strong>", " → ").replace(
+            '<span style="color:#59636e;text-decoration:line-through">', ""
+        )
+        assert "->" not in body and "&rarr;" not in body  # one arrow style everywhere
         assert "monitor history i4-conv" in body
         assert "BMW approves the i4 Convertible" in body
     assert "> BMW has signed off the i4 Convertible," in text
@@ -172,6 +178,17 @@ def test_bodies_show_the_change_evidence_report_and_commands() -> None:
     assert LINK in text
     assert "monitor correct i4-conv --status unapproved --reason 'why the change is wrong'" in text
     assert "monitor correct i4-conv --status unapproved --reason" in html
+    assert LINK in links(html).hrefs
+    # the headline is the link's text, once; the evidence is not repeated as "Report"
+    assert html.count("BMW approves the i4 Convertible") == 1
+    assert "Report:" not in text and ">Report<" not in html
+
+
+def test_a_headline_that_is_the_evidence_is_shown_once() -> None:
+    e = recorded(report=report(title=EVIDENCE))
+    text, html = bodies(parsed(render_change(e, CLAIM, TO, CTX, NOW)))
+    assert html.count("BMW has signed off the i4 Convertible") == 1
+    assert "Read the report on Autocar" in html and "Read the report on Autocar" in text
     assert LINK in links(html).hrefs
 
 
@@ -184,9 +201,9 @@ def test_base_command_is_used() -> None:
 def test_value_change() -> None:
     e = recorded(ev.CLAIM_VALUE_CHANGED, **{"from": "2028-H2", "to": "2029"})
     msg = parsed(render_change(e, CLAIM, TO, CTX, NOW))
-    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) value: 2028-H2 -> 2029"
+    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) value: 2028-H2 → 2029"
     text, _ = bodies(msg)
-    assert "value 2028-H2 -> 2029" in text
+    assert "Value   2028-H2 → 2029" in text
     assert "monitor correct i4-conv --value 2028-H2" in text
 
 
@@ -208,12 +225,13 @@ def test_correction() -> None:
         by="alice",
     )
     msg = parsed(render_change(e, CLAIM, TO, CTX, NOW))
-    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: approved -> unapproved"
+    assert msg["Subject"] == "[monitor] BMW i4 Convertible (NA3) corrected: approved → unapproved"
     assert msg["References"] == thread_id_for("i4-conv", "monitor.localhost")
     text, html = bodies(msg)
     for body in (text, html):
         assert "the article was about the coupe" in body
-        assert "alice" in body
+        assert "Corrected by alice · 25 Nov 2026, 08:00 UTC" in body
+        assert "Detected" not in body  # a person corrected it; nothing was detected
         assert "monitor history i4-conv" in body
 
 
@@ -226,22 +244,24 @@ def test_feed_failing_and_recovered() -> None:
         error="HTTP 503 Service Unavailable",
         failures=5,
     )
-    msg = parsed(render_change(failing, None, TO, CTX, NOW))
-    assert msg["Subject"] == "[monitor] feed autocar failing: HTTP 503 Service Unavailable"
+    feeds = {"autocar": FeedInfo(name="Autocar news")}
+    msg = parsed(render_change(failing, None, TO, CTX, NOW, feeds=feeds))
+    assert msg["Subject"] == "[monitor] Feed “Autocar news” is failing: server error (HTTP 503)"
     text, html = bodies(msg)
-    assert "5 failures" in text and "https://autocar.example/rss" in text
-    assert "HTTP 503" in html
+    assert "5 failed polls in a row" in text and "https://autocar.example/rss" in text
+    assert "HTTP 503 Service Unavailable" in html  # the error itself, in the body
+    assert "What to check" in text and "usually temporary" in html
     recovered = recorded(
         ev.FEED_RECOVERED, stream="feed/autocar", feed="autocar", url="https://autocar.example/rss"
     )
-    msg2 = parsed(render_change(recovered, None, TO, CTX, NOW))
-    assert msg2["Subject"] == "[monitor] feed autocar recovered"
+    msg2 = parsed(render_change(recovered, None, TO, CTX, NOW, feeds=feeds))
+    assert msg2["Subject"] == "[monitor] Feed “Autocar news” is working again"
     assert msg2["References"] == msg["References"]  # one thread per feed
 
 
 def test_claim_unknown_to_the_caller_falls_back_to_the_id() -> None:
     msg = parsed(render_change(recorded(), None, TO, CTX, NOW))
-    assert msg["Subject"] == "[monitor] i4-conv: unapproved -> approved"
+    assert msg["Subject"] == "[monitor] i4-conv: unapproved → approved"
 
 
 # --- untrusted feed text -----------------------------------------------------------------------
@@ -255,7 +275,7 @@ def test_header_injection_creates_no_header() -> None:
     header_names = {k.lower() for k in msg}
     assert not header_names & {"bcc", "cc", "x-evil"}
     assert "\n" not in msg["Subject"] and "\r" not in msg["Subject"]
-    assert msg["Subject"].startswith("[monitor] BMW i4 Bcc: evil@x X-Evil: 1: unapproved ->")
+    assert msg["Subject"].startswith("[monitor] BMW i4 Bcc: evil@x X-Evil: 1: unapproved →")
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert b"\r\nBcc:" not in head and b"\r\nCc:" not in head and b"\r\nX-Evil:" not in head
     text, _ = bodies(msg)
@@ -265,7 +285,7 @@ def test_header_injection_creates_no_header() -> None:
 EXPECTED_HEADERS = {
     "subject", "from", "to", "date", "message-id", "list-id", "auto-submitted", "precedence",
     "x-auto-response-suppress", "in-reply-to", "references", "x-monitor-event",
-    "x-monitor-claim", "mime-version", "content-type",
+    "x-monitor-claim", "mime-version", "content-type", "list-unsubscribe",
 }  # fmt: skip
 NASTY = st.lists(
     st.sampled_from(
@@ -323,7 +343,7 @@ def test_html_is_escaped() -> None:
 def test_only_http_links_become_hrefs(link: str) -> None:
     e = recorded(report=report(link=link))
     text, html = bodies(parsed(render_change(e, CLAIM, TO, CTX, NOW)))
-    assert links(html).hrefs == []
+    assert links(html).hrefs == [UNSUBSCRIBE]  # only ours
     assert "(not a web link)" in text and "(not a web link)" in html
 
 
@@ -353,18 +373,19 @@ def test_digest_is_one_message_with_a_section_per_change() -> None:
     assert "<monitor.localhost>" in msg["List-Id"]
     assert msg["X-Monitor-Events"] == "10 11 12"
     text, html = bodies(msg)
-    assert html.count('class="section"') == 3
+    assert html.count('class="card"') == 3
     for n, summary in enumerate(
         [
-            "BMW i4 Convertible (NA3): unapproved -> approved",
-            "BMW i4 Convertible (NA3) value: 2028-H2 -> 2029",
-            "BMW iX3 (Neue Klasse crossover): confirmed -> launched",
+            "BMW i4 Convertible (NA3): unapproved → approved",
+            "BMW i4 Convertible (NA3) value: 2028-H2 → 2029",
+            "BMW iX3 (Neue Klasse crossover): confirmed → launched",
         ],
         start=1,
     ):
         assert f"{n}. {summary}" in text
-        assert summary.replace(">", "&gt;") in html
-    assert text.count("Evidence:") == 3
+    for shown in ("BMW iX3 (Neue Klasse crossover)", "<strong>launched</strong>", "2029"):
+        assert shown in html
+    assert text.count("> BMW has signed off") == 3
     for pos in ("#10", "#11", "#12"):
         assert pos in text and pos in html
     assert "monitor history ix3" in text
@@ -407,6 +428,80 @@ def test_subject_reads_back_exactly(subject: str) -> None:
     e = recorded(claim="ix3", to="in-production", **{"from": "confirmed"})
     raw = render_change(e, claim, TO, CTX, NOW).as_bytes()
     msg = email.message_from_bytes(raw, policy=policy.default)
-    assert msg["Subject"] == f"[monitor] {subject}: confirmed -> in-production"
+    assert msg["Subject"] == f"[monitor] {subject}: confirmed → in-production"
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+
+
+# --- issue 12: one report, one message; headers ------------------------------------------------
+
+
+def test_one_report_is_one_message_with_a_card_per_claim() -> None:
+    from email_samples import report_message
+
+    msg = parsed(report_message())
+    assert msg["Subject"] == (
+        "[monitor] BMW iX5 (CLAR platform): in-development → confirmed, value (none) → 2027; "
+        "BMW i4 Convertible (NA3): unapproved → approved"
+    )
+    assert msg["X-Monitor-Event"] == "1041 1042 1043"
+    assert msg["X-Monitor-Claim"] == "ix5-clar i4-convertible-na3"
+    assert msg["In-Reply-To"] == "<claim.ix5-clar@example.org>"
+    assert msg["References"] == (
+        "<claim.ix5-clar@example.org> <claim.i4-convertible-na3@example.org>"
+    )
+    text, html = bodies(msg)
+    assert html.count('class="card"') == 2
+    assert "1. BMW iX5 (CLAR platform): in-development → confirmed, value (none) → 2027" in text
+    assert "2. BMW i4 Convertible (NA3): unapproved → approved" in text
+    # each claim's evidence once, though two events of the iX5 carry it
+    assert text.count("> BMW has confirmed the iX5") == 1
+    assert html.count("BMW has confirmed the iX5") == 1
+
+
+def test_message_ids_and_threads_use_one_domain_and_the_list_id_its_own() -> None:
+    ctx = MailContext(CTX.sender, "watch.lists.example.net", message_domain="mail.example.org")
+    msg = parsed(render_change(recorded(), CLAIM, TO, ctx, NOW))
+    assert msg["Message-ID"].endswith("@mail.example.org>")
+    assert msg["In-Reply-To"] == "<claim.i4-conv@mail.example.org>"
+    assert "<watch.lists.example.net>" in msg["List-Id"]
+
+
+def test_list_unsubscribe_without_and_with_a_web_address() -> None:
+    msg = parsed(render_change(recorded(), CLAIM, ["alice@example.org"], CTX, NOW,
+                               subscription="desk"))
+    assert msg["List-Unsubscribe"] == "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
+    assert "List-Unsubscribe-Post" not in msg  # RFC 8058 one-click needs a URL
+    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/")
+    msg = parsed(render_change(recorded(), CLAIM, ["Al <alice@example.org>"], ctx, NOW,
+                               subscription="desk"))
+    assert msg["List-Unsubscribe"] == (
+        "<https://monitor.example.org/unsubscribe?subscription=desk&to=alice%40example.org>, "
+        "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
+    )
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = bodies(msg)
+    assert "https://monitor.example.org/unsubscribe?subscription=desk" in text
+    assert "Unsubscribe</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("cannot read /x.xml: FileNotFoundError: [Errno 2] No such file or directory: '/x.xml'",
+         "file not found"),
+        ("HTTP 503 Service Unavailable", "server error (HTTP 503)"),
+        ("HTTP 404 Not Found", "not found (HTTP 404)"),
+        ("HTTP 410 Gone", "gone (HTTP 410)"),
+        ("timeout: read timeout (ReadTimeout)", "timed out"),
+        ("connection failed: [Errno 111] Connection refused", "cannot connect"),
+        ("unusable feed: no entries in an ill-formed document (x)", "not a usable feed"),
+        ("something odd: details", "something odd"),
+    ],
+)
+def test_feed_errors_become_a_short_reason_and_advice(error: str, reason: str) -> None:
+    from monitor.notify.render import feed_reason
+
+    got, advice = feed_reason(error)
+    assert got == reason
+    assert advice

@@ -296,3 +296,52 @@ def test_period_key_names_the_digest_that_carries_the_event() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError):
         DigestSchedule(time(8, 0)).next_due(datetime(2026, 11, 25, 8, 0))
+
+
+# --- channels beyond email ---------------------------------------------------------------------
+
+
+def test_apprise_and_webhook_are_parsed() -> None:
+    from monitor.notify.subscriptions import Webhook
+
+    [sub] = parse_subscriptions(
+        [
+            {
+                "name": "chat",
+                "apprise": ["ntfy://monitor-news", "json://127.0.0.1:9/x"],
+                "webhook": {"url": "https://hooks.example/m", "secret_env": "HOOK_SECRET"},
+            }
+        ],
+        {},
+    )
+    assert sub.to == ()
+    assert sub.apprise == ("ntfy://monitor-news", "json://127.0.0.1:9/x")
+    assert sub.webhook == Webhook("https://hooks.example/m", "HOOK_SECRET", 10.0)
+
+
+@pytest.mark.parametrize(
+    ("item", "key"),
+    [
+        ({"apprise": ["nope://x"]}, "subscriptions[0].apprise[0]"),
+        ({"apprise": [3]}, "subscriptions[0].apprise[0]"),
+        ({"webhook": "https://x.example"}, "subscriptions[0].webhook"),
+        ({"webhook": {"url": "https://x.example", "secret_env": "A", "x": 1}},
+         "subscriptions[0].webhook.x"),
+        ({"webhook": {"url": "x.example", "secret_env": "A"}}, "subscriptions[0].webhook.url"),
+        ({"webhook": {"url": "https://x.example", "secret_env": "not a name"}},
+         "subscriptions[0].webhook.secret_env"),
+        ({"webhook": {"url": "https://x.example", "secret_env": "A", "timeout": 0}},
+         "subscriptions[0].webhook.timeout"),
+        ({}, "subscriptions[0].to"),
+    ],
+)
+def test_bad_channels_name_the_key(item: dict, key: str) -> None:
+    with pytest.raises(SubscriptionConfigError) as err:
+        parse_subscriptions([{"name": "x", **item}], {})
+    assert err.value.key == key
+
+
+def test_an_apprise_error_does_not_show_the_token() -> None:
+    with pytest.raises(SubscriptionConfigError) as err:
+        parse_subscriptions([{"name": "x", "apprise": ["nope://user:TOKEN123@host/path"]}], {})
+    assert "TOKEN123" not in str(err.value)

@@ -11,6 +11,15 @@ Workers: each due message is claimed with a lease (`state` pending -> sending, `
 send the same row at the same time. A worker that dies holding a lease leaves its rows in
 `sending`; once the lease expires the next pass puts them back to pending (and resends).
 
+Grouping: rows that share (subscription, channel, target, batch) go out as one message: the
+changes one report caused (one email per report, a section per claim), the feed alerts due at
+once, a digest period. The message's Message-ID (or webhook delivery id) is derived from its
+rows' ids, fixed at enqueue (`unit_id`), so a retry of the same rows carries the same id.
+
+Channels: each email recipient, webhook and Apprise URL is its own row (see `outbox`), so one
+unreachable destination neither blocks nor duplicates the others: after a failure without a
+reply (the server is down) the pass skips the rest of that destination only.
+
 Failures: a transient one (4xx, connection refused, timeout) keeps the row pending with an
 exponential back-off with jitter capped at `delivery.backoff_cap`, and no attempt limit, so
 nothing is lost while the server is down for hours; a permanent one (5xx) makes it `dead` with
@@ -22,6 +31,8 @@ SIGKILL) right after the server accepted a message and before it is marked deliv
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import random
@@ -43,10 +54,24 @@ from monitor.errors import ConfigError, MonitorError
 from monitor.services.poll import owner_is_dead, process_owner
 from monitor.store.db import translate_errors
 from monitor.store.projections import load_claims
-from monitor.store.tables import outbox
+from monitor.store.tables import feed_state, outbox
 
-from .outbox import DEAD, DELIVERED, PENDING, SENDING, STATES, iso
-from .render import MailContext, render_change, render_digest
+from .channels import AppriseTransport, WebhookTransport, markdown, payload
+from .outbox import (
+    APPRISE,
+    DEAD,
+    DELIVERED,
+    EMAIL,
+    PENDING,
+    SENDING,
+    STATES,
+    WEBHOOK,
+    apprise_target,
+    iso,
+)
+from .render import FeedInfo, MailContext, render_digest, render_message
+from .safety import token
+from .subscriptions import SubscriptionConfigError, Webhook, parse_webhook
 from .transports import DeliveryError, MaildirTransport, SmtpTransport, Transport
 
 LEASE: Final = timedelta(minutes=10)  # far longer than one SMTP transaction may take
@@ -115,7 +140,38 @@ def mail_context(settings: Settings) -> MailContext:
     sender = settings.mail.sender
     if settings.smtp is not None and settings.smtp.sender != SmtpConfig.sender:
         sender = settings.smtp.sender
-    return MailContext(sender=sender, list_id=settings.mail.list_id)
+    return MailContext(
+        sender=sender,
+        list_id=settings.mail.list_id,
+        message_domain=settings.mail.domain,
+        web_base_url=settings.web.base_url,
+    )
+
+
+@dataclass
+class Destinations:
+    """The non-email endpoints of the current configuration, by (subscription, target); the
+    outbox stores only a digest of an Apprise URL (it often holds a token)."""
+
+    webhooks: dict[str, Webhook] = field(default_factory=dict)
+    apprise: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Destinations:
+        out = cls()
+        for raw in settings.subscriptions:
+            name = raw.get("name")
+            if not isinstance(name, str):
+                continue
+            if isinstance(raw.get("webhook"), dict):
+                # a bad one is refused, with its key, when the subscriptions are checked
+                with contextlib.suppress(SubscriptionConfigError):
+                    out.webhooks[name] = parse_webhook(raw["webhook"], f"{name}.webhook")
+            urls = raw.get("apprise") or []
+            for url in [urls] if isinstance(urls, str) else urls:
+                if isinstance(url, str):
+                    out.apprise[(name, apprise_target(url.strip()))] = url.strip()
+        return out
 
 
 def backoff(attempts: int, base: float, cap: float, rng: random.Random | None = None) -> float:
@@ -138,6 +194,14 @@ class _Row:
     period: str | None
     message_id: str
     attempts: int
+    channel: str
+    target: str
+    batch: str | None
+
+    @property
+    def destination(self) -> str:
+        """What one failure without a reply says is down: the SMTP server serves all email."""
+        return destination_of(self.subscription, self.channel, self.target)
 
 
 _ROW_COLUMNS = (
@@ -149,33 +213,62 @@ _ROW_COLUMNS = (
     outbox.c.period,
     outbox.c.message_id,
     outbox.c.attempts,
+    outbox.c.channel,
+    outbox.c.target,
+    outbox.c.batch,
 )
 
 
 def _to_row(r: Any) -> _Row:
-    return _Row(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7])
+    return _Row(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+
+
+def destination_of(subscription: str, channel: str, target: str) -> str:
+    return EMAIL if channel == EMAIL else f"{channel}:{subscription}:{target}"
+
+
+@dataclass
+class Senders:
+    """How each channel leaves: the mail transport, the webhook client, Apprise."""
+
+    mail: Transport
+    webhook: WebhookTransport = field(default_factory=WebhookTransport)
+    apprise: AppriseTransport = field(default_factory=AppriseTransport)
+    destinations: Destinations = field(default_factory=Destinations)
 
 
 def deliver_due(
     app: App,
-    transport: Transport,
+    transport: Transport | Senders,
     now: datetime,
     *,
     lease: timedelta = LEASE,
     rng: random.Random | None = None,
 ) -> DeliveryReport:
-    """Send every message due at `now` (aware), one after another; see the module docstring."""
+    """Send every message due at `now` (aware), one after another; see the module docstring.
+    `transport` is the mail transport, or `Senders` for every channel."""
+    if isinstance(transport, Senders):
+        senders = transport
+    else:
+        senders = Senders(transport, destinations=Destinations.from_settings(app.settings))
     report = DeliveryReport()
     now_s = iso(now)
-    with translate_errors(app.settings.database_url):
-        _release_expired(app, now_s)
-        for unit in _due_units(app, now_s, app.settings.delivery.batch):
-            owner = process_owner(12)  # names this process: a restart frees what it held
-            with _sending(owner):
-                rows = _claim(app, unit, owner, now_s, iso(now + lease))
-                if rows and not _deliver(app, transport, rows, owner, now, report, rng):
-                    break  # the server is unreachable: the rest waits for the next pass
-        report.counts = outbox_counts(app)
+    down: set[str] = set()
+    try:
+        with translate_errors(app.settings.database_url):
+            _release_expired(app, now_s)
+            for unit, destination in _due_units(app, now_s, app.settings.delivery.batch):
+                if destination in down:
+                    continue  # unreachable in this pass: its rows wait for the next one
+                owner = process_owner(12)  # names this process: a restart frees what it held
+                with _sending(owner):
+                    rows = _claim(app, unit, owner, now_s, iso(now + lease))
+                    if rows and not _deliver(app, senders, rows, owner, now, report, rng):
+                        down.add(rows[0].destination)
+            report.counts = outbox_counts(app)
+    finally:
+        if senders is not transport:
+            senders.webhook.close()  # ours, made for this pass
     return report
 
 
@@ -226,23 +319,31 @@ def _release_expired(app: App, now_s: str) -> None:
             )
 
 
-def _due_units(app: App, now_s: str, batch: int) -> list[tuple[str, Any]]:
-    """What to send: ("immediate", row id) or ("digest", (subscription, period)), oldest first."""
+def _due_units(app: App, now_s: str, batch: int) -> list[tuple[tuple[str, Any], str]]:
+    """What to send, oldest first: ("row", id) for a row of its own, or ("batch", (subscription,
+    channel, target, batch)) for rows that go out together; each with its destination."""
     query = (
-        select(outbox.c.id, outbox.c.mode, outbox.c.subscription, outbox.c.period)
+        select(
+            outbox.c.id,
+            outbox.c.subscription,
+            outbox.c.channel,
+            outbox.c.target,
+            outbox.c.batch,
+        )
         .where(outbox.c.state == PENDING, outbox.c.next_attempt_at <= now_s)
         .order_by(outbox.c.next_attempt_at, outbox.c.id)
         .limit(batch)
     )
-    units: list[tuple[str, Any]] = []
-    seen: set[tuple[str, str | None]] = set()
+    units: list[tuple[tuple[str, Any], str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
     with app.engine.connect() as conn:
-        for row_id, mode, subscription, period in conn.execute(query):
-            if mode != "digest":
-                units.append(("immediate", row_id))
-            elif (subscription, period) not in seen:
-                seen.add((subscription, period))
-                units.append(("digest", (subscription, period)))
+        for row_id, subscription, channel, target, group in conn.execute(query):
+            destination = destination_of(subscription, channel, target)
+            if group is None:
+                units.append((("row", row_id), destination))
+            elif (key := (subscription, channel, target, group)) not in seen:
+                seen.add(key)
+                units.append((("batch", key), destination))
     return units
 
 
@@ -251,15 +352,7 @@ def _claim(app: App, unit: tuple[str, Any], owner: str, now_s: str, until: str) 
     state after waiting for a competitor's commit), so the rows found with our owner are ours."""
     kind, key = unit
     due = and_(outbox.c.state == PENDING, outbox.c.next_attempt_at <= now_s)
-    if kind == "immediate":
-        which = outbox.c.id == key
-    else:
-        subscription, period = key
-        which = and_(
-            outbox.c.mode == "digest",
-            outbox.c.subscription == subscription,
-            outbox.c.period == period,
-        )
+    which = outbox.c.id == key if kind == "row" else _same_batch(*key)
     with app.engine.begin() as conn:
         taken = conn.execute(
             update(outbox)
@@ -276,56 +369,123 @@ def _claim(app: App, unit: tuple[str, Any], owner: str, now_s: str, until: str) 
         return [_to_row(r) for r in found]
 
 
+def _same_batch(subscription: str, channel: str, target: str, batch: str) -> Any:
+    return and_(
+        outbox.c.subscription == subscription,
+        outbox.c.channel == channel,
+        outbox.c.target == target,
+        outbox.c.batch == batch,
+    )
+
+
 def _read_event(app: App, position: int) -> RecordedEvent | None:
     return next(iter(app.store.read(position - 1, position)), None)
 
 
-def _render(app: App, rows: list[_Row], now: datetime) -> EmailMessage:
-    ctx = mail_context(app.settings)
-    items = []
+def _items(app: App, rows: list[_Row]) -> list[tuple[RecordedEvent, Any]]:
+    events = []
     for row in rows:
         event = _read_event(app, row.event_position)
         if event is None:
             raise LookupError(f"event #{row.event_position} is not in the log")
-        items.append(event)
-    claim_ids = sorted({e.data["claim"] for e in items if isinstance(e.data.get("claim"), str)})
+        events.append(event)
+    claim_ids = sorted({e.data["claim"] for e in events if isinstance(e.data.get("claim"), str)})
     with app.engine.connect() as conn:
         claims = load_claims(conn, claim_ids) if claim_ids else {}
-    pairs = [(e, claims.get(e.data.get("claim", ""))) for e in items]
-    to = rows[-1].recipients  # the latest enqueue has the current configuration
+    return [(e, claims.get(e.data.get("claim", ""))) for e in events]
+
+
+def unit_id(rows: list[_Row], domain: str) -> str:
+    """The Message-ID (or webhook delivery id) of what these rows send: a lone row's id fixed at
+    enqueue; for several, one derived from all of theirs. A retry of the same rows carries the
+    same id, so a receiver drops the copy; if a row joined since (a crash after sending, then a
+    new feed alert), the id differs, so the new content is not dropped as a duplicate."""
+    if len(rows) == 1:
+        return rows[0].message_id
+    key = "|".join(sorted(r.message_id for r in rows))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"<group.{rows[0].event_position}.{digest}@{token(domain)}>"
+
+
+def _feeds(app: App) -> dict[str, FeedInfo]:
+    """Feed names for alerts: a person knows "Autocar", not "autocar-rss-2"."""
+    with app.engine.connect() as conn:
+        found = conn.execute(select(feed_state.c.id, feed_state.c.name, feed_state.c.state))
+        return {i: FeedInfo(name=n or "", state=st or "") for i, n, st in found}
+
+
+def _render(
+    app: App, rows: list[_Row], now: datetime, to: list[str] | None = None
+) -> EmailMessage:
+    ctx = mail_context(app.settings)
+    pairs = _items(app, rows)
+    to = to or rows[-1].recipients  # the latest enqueue has the current configuration
     first = rows[0]
+    common: dict[str, Any] = {"subscription": first.subscription, "feeds": _feeds(app)}
     if first.mode == "digest":
-        return render_digest(pairs, to, ctx, first.period or "", now)
-    event, claim = pairs[0]
-    msg = render_change(event, claim, to, ctx, now)
-    msg.replace_header("Message-ID", first.message_id)  # the id fixed at enqueue time
-    return msg
+        return render_digest(pairs, to, ctx, first.period or "", now, **common)
+    return render_message(pairs, to, ctx, now, message_id=unit_id(rows, ctx.domain), **common)
+
+
+def _send(app: App, senders: Senders, rows: list[_Row], now: datetime) -> str | None:
+    """Build and send one unit on its channel; returns the Message-ID of an email digest.
+    A failure to build is a ValueError/LookupError (dead: it will not build on retry either)."""
+    first = rows[0]
+    if first.channel == EMAIL:
+        if len(first.recipients) > 1:
+            # A row queued before per-recipient rows: still one message per address.
+            for address in first.recipients:
+                senders.mail.send(_render(app, rows, now, [address]))
+            return None
+        msg = _render(app, rows, now)
+        senders.mail.send(msg)
+        return str(msg["Message-ID"])
+    ctx = mail_context(app.settings)
+    delivery_id = unit_id(rows, ctx.domain).strip("<>")
+    body = payload(
+        _items(app, rows),
+        subscription=first.subscription,
+        delivery_id=delivery_id,
+        ctx=ctx,
+        feeds=_feeds(app),
+        period=first.period if first.mode == "digest" else None,
+    )
+    if first.channel == WEBHOOK:
+        hook = senders.destinations.webhooks.get(first.subscription)
+        if hook is None:
+            raise LookupError(f"subscription {first.subscription!r} has no webhook any more")
+        senders.webhook.send(hook, body, delivery_id)
+    elif first.channel == APPRISE:
+        url = senders.destinations.apprise.get((first.subscription, first.target))
+        if url is None:
+            raise LookupError(
+                f"subscription {first.subscription!r} no longer has this Apprise URL"
+            )
+        title, text = markdown(body)
+        senders.apprise.send(url, title, text)
+    else:
+        raise LookupError(f"unknown channel {first.channel!r}")
+    return None
 
 
 def _deliver(
     app: App,
-    transport: Transport,
+    senders: Senders,
     rows: list[_Row],
     owner: str,
     now: datetime,
     report: DeliveryReport,
     rng: random.Random | None,
 ) -> bool:
-    """Send one claimed message and record the outcome; False: stop this pass."""
+    """Send one claimed unit and record the outcome; False: its destination is unreachable."""
     ids = [r.id for r in rows]
-    label = f"outbox {', '.join(map(str, ids))} ({rows[0].subscription})"
+    first = rows[0]
+    target = first.recipients[0] if first.recipients else first.target
+    label = f"outbox {', '.join(map(str, ids))} ({first.subscription}, {first.channel} {target})"
     try:
-        msg = _render(app, rows, now)
+        message_id = _send(app, senders, rows, now)
     except MonitorError:
         raise  # the database, not the message: the lease runs out and a later pass retries
-    except Exception as exc:  # a message we cannot build will not build on retry either
-        error = f"cannot render: {type(exc).__name__}: {exc}"
-        _finish(app, ids, owner, state=DEAD, last_error=error)
-        report.dead += 1
-        report.errors.append(f"{label}: {error}")
-        return True
-    try:
-        transport.send(msg)
     except DeliveryError as exc:
         report.errors.append(f"{label}: {exc}")
         if exc.permanent:
@@ -335,6 +495,8 @@ def _deliver(
         cfg = app.settings.delivery
         attempts = max(r.attempts for r in rows) + 1
         delay = backoff(attempts, cfg.backoff_base, cfg.backoff_cap, rng)
+        if exc.retry_after is not None:
+            delay = max(delay, exc.retry_after)
         _finish(
             app,
             ids,
@@ -346,9 +508,15 @@ def _deliver(
         report.retried += 1
         # A reply code means this message's problem; no code, the server's (down, timeout).
         return exc.reply[:3].isdigit()
+    except Exception as exc:  # a message we cannot build will not build on retry either
+        error = f"cannot render: {type(exc).__name__}: {exc}"
+        _finish(app, ids, owner, state=DEAD, last_error=error)
+        report.dead += 1
+        report.errors.append(f"{label}: {error}")
+        return True
     if os.environ.get(CRASH_HOOK_ENV) == "1":
         os._exit(137)
-    extra = {"message_id": msg["Message-ID"]} if rows[0].mode == "digest" else {}
+    extra = {"message_id": message_id} if rows[0].mode == "digest" and message_id else {}
     _finish(app, ids, owner, state=DELIVERED, delivered_at=iso(now), **extra)
     report.sent += 1
     return True
@@ -394,28 +562,28 @@ def list_outbox(app: App, state: str | None = None, limit: int | None = None) ->
 
 
 def retry(app: App, row_id: int, now: datetime) -> int:
-    """Make a dead (or waiting) row due now; a digest row brings its whole digest along.
+    """Make a dead (or waiting) row due now; the rows it is sent with come along.
     Returns how many rows were made due."""
     with translate_errors(app.settings.database_url), app.engine.begin() as conn:
         found = conn.execute(
-            select(outbox.c.state, outbox.c.mode, outbox.c.subscription, outbox.c.period).where(
-                outbox.c.id == row_id
-            )
+            select(
+                outbox.c.state,
+                outbox.c.subscription,
+                outbox.c.channel,
+                outbox.c.target,
+                outbox.c.batch,
+            ).where(outbox.c.id == row_id)
         ).first()
         if found is None:
             raise UnknownOutboxRowError(f"no outbox row with id {row_id} (see `monitor outbox`)")
-        state, mode, subscription, period = found
+        state, subscription, channel, target, batch = found
         if state not in (DEAD, PENDING):
             raise OutboxStateError(
                 f"outbox row {row_id} is {state}; only dead or pending rows can be retried"
             )
         which = outbox.c.id == row_id
-        if mode == "digest":
-            which = and_(
-                outbox.c.mode == "digest",
-                outbox.c.subscription == subscription,
-                outbox.c.period == period,
-            )
+        if batch is not None:  # its message's other rows come along (they died together)
+            which = _same_batch(subscription, channel, target, batch)
         return _make_due(conn, which, iso(now))
 
 

@@ -11,7 +11,9 @@ anything outside `NOTIFYING_CAUSES`) queue nothing unless their metadata says `n
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -28,10 +30,12 @@ from ..timeparse import log_time
 from .render import _group_of, message_id_for
 from .subscriptions import (
     EVENT_KINDS,
+    FEED_EVENT_TYPES,
     Subscription,
     SubscriptionConfigError,
     matches,
     parse_subscriptions,
+    redact_url,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +50,30 @@ SENDING: Final = "sending"
 DELIVERED: Final = "delivered"
 DEAD: Final = "dead"
 STATES: Final = (PENDING, SENDING, DELIVERED, DEAD)
+
+EMAIL: Final = "email"
+WEBHOOK: Final = "webhook"
+APPRISE: Final = "apprise"
+FEED_BATCH: Final = "feeds"
+
+
+def batch_of(event: ev.RecordedEvent, period: str | None) -> str:
+    """Which message a row goes out in. A digest: its period. A report's changes: the report
+    (its correlation id), so "BMW confirms the iX5 for 2027" is one email, not one per claim.
+    Feed alerts: all those due together, so three broken feeds make one email."""
+    if period is not None:
+        return f"digest:{period}"
+    if event.type in FEED_EVENT_TYPES:
+        return FEED_BATCH
+    correlation = (event.metadata or {}).get("correlation_id")
+    if event.type != ev.CLAIM_CORRECTED and isinstance(correlation, str) and correlation:
+        return f"report:{hashlib.sha256(correlation.encode('utf-8', 'replace')).hexdigest()[:40]}"
+    return f"event:{event.position}"
+
+
+def apprise_target(url: str) -> str:
+    """An Apprise row's target: a digest of the URL, which often holds a token."""
+    return f"apprise:{hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]}"
 
 
 def iso(moment: datetime) -> str:
@@ -91,7 +119,14 @@ def check_subscriptions(app: App) -> list[Subscription]:
     settings = app.settings
     with app.engine.connect() as conn:
         known = load_claims(conn)
-    subs = parse_checked(settings.subscriptions, known, config_where(settings))
+    where = config_where(settings)
+    subs = parse_checked(settings.subscriptions, known, where)
+    for i, sub in enumerate(subs):
+        if sub.webhook is not None and not os.environ.get(sub.webhook.secret_env):
+            raise ConfigError(
+                f"{where}: subscriptions[{i}].webhook.secret_env: the environment variable "
+                f"{sub.webhook.secret_env} is not set (it holds the webhook's signing secret)"
+            )
     for projector in app.projectors:
         if isinstance(projector, OutboxProjector):
             projector.prime(subs)
@@ -139,34 +174,54 @@ class OutboxProjector:
         # The claims projector ran first in this transaction: the read model has the change.
         claims = load_claims(conn, claim_ids) if claim_ids else {}
         rows = [
-            self._row(event, sub)
+            row
             for event in notifying
             for sub in subs
             if matches(sub, event, claims.get(event.data.get("claim", "")))
+            for row in self._rows(event, sub)
         ]
         if rows:
             conn.execute(outbox.insert(), rows)
 
-    def _row(self, event: ev.RecordedEvent, sub: Subscription) -> dict[str, Any]:
+    def _rows(self, event: ev.RecordedEvent, sub: Subscription) -> list[dict[str, Any]]:
+        """One row per destination: each email recipient (their own message, so nobody sees
+        the list), the webhook, each Apprise URL; each then retries and dead-letters alone."""
         recorded = parse_iso(event.recorded_at)
         period = None
         due = recorded
         if sub.mode == "digest" and sub.digest is not None:
             period = sub.digest.period_key(recorded)
             due = sub.digest.due_at(period)
-        return {
+        common = {
             "event_position": event.position,
             "subscription": sub.name,
-            "recipients": json.dumps(list(sub.to), ensure_ascii=False),
             "mode": sub.mode,
             "period": period,
-            # Fixed now, from the event's hash: every (re)send of it carries the same id.
-            "message_id": message_id_for(event, _group_of(sub.to), self.domain),
+            "batch": batch_of(event, period),
             "state": PENDING,
             "attempts": 0,
             "next_attempt_at": iso(due),
             "created_at": iso(recorded),
         }
+        targets = [(EMAIL, _group_of([addr]), addr) for addr in sub.to]
+        if sub.webhook is not None:
+            # shown as scheme and host: a webhook URL may hold a token, and the row needs none
+            targets.append((WEBHOOK, "webhook", redact_url(sub.webhook.url)))
+        targets += [(APPRISE, apprise_target(url), redact_url(url)) for url in sub.apprise]
+        return [
+            {
+                **common,
+                "channel": channel,
+                "target": target,
+                "recipients": json.dumps([shown], ensure_ascii=False),
+                # Fixed now, from the event's hash: every (re)send of it carries the same id
+                # (the Message-ID of a mail, the idempotency key of a webhook).
+                "message_id": message_id_for(event, f"{channel}:{target}", self.domain)
+                if channel != EMAIL
+                else message_id_for(event, target, self.domain),
+            }
+            for channel, target, shown in targets
+        ]
 
     def reset(self, conn: Connection) -> None:
         """Nothing: messages already queued (or sent) are not the replay's to undo."""

@@ -1,4 +1,7 @@
-"""Change events become email messages: one per change, or one digest per period.
+"""Change events become email messages: one per report (a card per claim), one per batch of
+feed alerts, or one digest per period. Each leads with what changed (claim, old → new, the
+evidence, source, date, link) and keeps the log details (confidence, event numbers, the command
+that undoes it) in a quiet footer, because a reader decides from the first lines.
 
 Pure: no I/O beyond reading the templates, no clock (the caller passes `now`). Message-IDs are
 derived from the event's hash, so a retried delivery sends the very same message and mail
@@ -8,11 +11,12 @@ clients can drop the duplicate.
 from __future__ import annotations
 
 import hashlib
+import re
 import shlex
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email import utils
 from email.header import Header
 from email.headerregistry import Address, UnstructuredHeader
@@ -20,7 +24,8 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+from urllib.parse import quote, urlencode
 
 import jinja2
 
@@ -38,13 +43,23 @@ REASON_PLACEHOLDER = "why the change is wrong"
 @dataclass(frozen=True, slots=True)
 class MailContext:
     sender: str  # From, e.g. "monitor <monitor@example.org>"
-    list_id: str  # List-Id and the right-hand side of Message-IDs, e.g. "monitor.localhost"
+    list_id: str  # List-Id, e.g. "monitor.localhost"
     base_command: str = "monitor"  # how the reader runs the CLI, shown in the commands
     subject_prefix: str = "[monitor]"
+    message_domain: str = ""  # `mail.domain`: of every Message-ID and thread id
+    web_base_url: str | None = None  # `web.base_url`: adds a one-click unsubscribe URL
 
     @property
     def domain(self) -> str:
-        """The bare list id (also accepts "Label <id>")."""
+        """The one domain of Message-IDs, In-Reply-To and References (`mail.domain`; without
+        it the bare list id), so that a thread's ids all agree."""
+        if self.message_domain:
+            return token(self.message_domain)
+        raw = self.list_id.rsplit("<", 1)[-1].split(">", 1)[0]
+        return token(raw) or "monitor.localhost"
+
+    @property
+    def list_domain(self) -> str:
         raw = self.list_id.rsplit("<", 1)[-1].split(">", 1)[0]
         return token(raw) or "monitor.localhost"
 
@@ -116,23 +131,56 @@ def _group_of(to: Sequence[str]) -> str:
     return ",".join(addrs)
 
 
-# --- the view of one change ------------------------------------------------------------------
+# --- the view: cards, one per claim (or feed) ---------------------------------------------
+
+ARROW = "→"  # the one arrow of every subject, text and HTML body
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _show(value: Any) -> str:
     return NONE_VALUE if value is None or value == "" else one_line(value, 300)
 
 
-def _report_view(report: Any) -> dict[str, Any] | None:
+def _when(value: Any, *, clock: bool = True) -> str:
+    """A time a person reads ("25 Nov 2026, 08:00 UTC"); text that is no time stays as is."""
+    text = one_line(value, 60)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    day = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    if not clock or (len(text) <= 10 and "T" not in text):
+        return day
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{day}, {moment:%H:%M} UTC"
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(t: str) -> str:
+        return " ".join(t.casefold().strip(" .\"'“”‘’").split())
+
+    return bool(a and b) and norm(a) == norm(b)
+
+
+def _report_view(report: Any, evidence: str = "") -> dict[str, Any] | None:
     if not isinstance(report, dict):
         return None
     link = one_line(report.get("link"), 2000)
+    title = one_line(report.get("title"), 500)
+    source = one_line(report.get("source"), 200)
+    # The headline is not shown twice: when it is the evidence, the link says where it goes.
+    if not title or _same_text(title, evidence):
+        label = f"Read the report on {source}" if source else "Read the report"
+    else:
+        label = title
     return {
-        "title": one_line(report.get("title"), 500),
+        "title": title,
+        "label": label,
         "link": link,
         "href": safe_link(link),
-        "source": one_line(report.get("source"), 200),
-        "published": one_line(report.get("published"), 60),
+        "source": source,
+        "published": _when(report.get("published"), clock=False),
         "feed": one_line(report.get("feed"), 200),
     }
 
@@ -157,104 +205,257 @@ def _undo(ctx: MailContext, label: str, claim_id: str, flag: str, old: Any) -> t
     return label, _cmd(ctx, "correct", claim_id, flag, previous, "--reason", REASON_PLACEHOLDER)
 
 
-def _section(event: RecordedEvent, claim: Claim | None, ctx: MailContext) -> dict[str, Any]:
-    """Everything the templates show about one event, already cleaned of control characters."""
-    data = event.data
-    claim_id = one_line(claim.id if claim else data.get("claim", ""), 200)
-    subject = one_line(claim.subject, 300) if claim and claim.subject else claim_id
-    evidence = one_line(data.get("evidence"), 2000)
-    s: dict[str, Any] = {
-        "type": event.type,
-        "kind": "other",
+def _card(kind: str, claim_id: str, subject: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
         "claim_id": claim_id,
         "subject": subject,
-        "summary": "",
-        "field": "",
-        "old": "",
-        "new": "",
-        "evidence": evidence,
-        "evidence_lines": textwrap.wrap(evidence, 72) if evidence else [],
-        "report": _report_view(data.get("report")),
-        "confidence": _confidence(data.get("confidence")),
-        "detector_version": one_line(data.get("detector_version"), 80),
-        "why": [one_line(w, 300) for w in data.get("why") or [] if one_line(w)],
-        "detected": one_line(event.recorded_at, 60),
-        "occurred": one_line(event.occurred_at, 60),
-        "position": event.position,
-        "hash": one_line(event.hash, 128),
-        "stream": one_line(event.stream, 200),
+        "changes": [],  # {"field": "Status", "old", "new"}
+        "evidence": [],  # distinct sentences, in order
+        "evidence_lines": [],  # the text body's wrapped quote, one list per sentence
+        "report": None,
+        "confidence": "",
+        "detector_version": "",
+        "why": [],
+        "events": [],  # {"position", "hash"}
+        "when": "",
         "reason": "",
         "by": "",
         "feed": None,
         "commands": [],
+        "type": "",
+        "stream": "",
     }
-    history = ("See the history", _cmd(ctx, "history", claim_id))
-    if event.type == ev.CLAIM_STATUS_CHANGED:
-        old, new = _show(data.get("from")), _show(data.get("to"))
-        s.update(kind="status", field="status", old=old, new=new)
-        s["summary"] = f"{subject}: {old} -> {new}"
-        s["commands"] = [
-            history,
-            _undo(ctx, "If this is wrong", claim_id, "--status", data.get("from")),
-        ]
-    elif event.type == ev.CLAIM_VALUE_CHANGED:
-        old, new = _show(data.get("from")), _show(data.get("to"))
-        s.update(kind="value", field="value", old=old, new=new)
-        s["summary"] = f"{subject} value: {old} -> {new}"
-        s["commands"] = [
-            history,
-            _undo(ctx, "If this is wrong", claim_id, "--value", data.get("from")),
-        ]
-    elif event.type == ev.CLAIM_CORRECTED:
-        _correction(s, data, subject)
-        if s["old"] == s["new"] and s["value_old"] != s["value_new"]:
-            undo = _undo(ctx, "To undo", claim_id, "--value", data.get("from_value"))
-        else:
-            undo = _undo(ctx, "To undo", claim_id, "--status", data.get("from_status"))
-        s["commands"] = [history, undo]
-    elif event.type in (ev.FEED_FAILING, ev.FEED_RECOVERED):
-        feed = one_line(data.get("feed"), 200)
-        url = one_line(data.get("url"), 2000)
-        failing = event.type == ev.FEED_FAILING
-        s.update(kind="feed", subject=f"feed {feed}")
-        s["feed"] = {
-            "id": feed,
-            "url": url,
-            "href": safe_link(url),
-            "error": one_line(data.get("error"), 1000),
-            "failures": data.get("failures") if isinstance(data.get("failures"), int) else None,
-            "failing": failing,
-        }
-        if failing:
-            s["summary"] = f"feed {feed} failing: {s['feed']['error'] or 'error'}"
-        else:
-            s["summary"] = f"feed {feed} recovered"
-    else:
-        s["summary"] = f"{event.type} {one_line(event.stream)}"
-        if claim_id:
-            s["commands"] = [history]
-    return s
 
 
-def _correction(s: dict[str, Any], data: dict[str, Any], subject: str) -> None:
-    old_s, new_s = data.get("from_status"), data.get("status")
-    old_v, new_v = data.get("from_value"), data.get("value")
-    parts = []
-    if new_s is not None and new_s != old_s:
-        parts.append(f"{_show(old_s)} -> {_show(new_s)}")
-    if "value" in data and new_v != old_v:
-        parts.append(f"value {_show(old_v)} -> {_show(new_v)}")
-    s.update(
-        kind="correction",
-        field="status",
-        old=_show(old_s),
-        new=_show(new_s),
-        reason=one_line(data.get("reason"), 1000),
-        by=one_line(data.get("by"), 200),
-        value_old=_show(old_v) if "value" in data else "",
-        value_new=_show(new_v) if "value" in data else "",
+def _add_event(card: dict[str, Any], event: RecordedEvent, ctx: MailContext) -> None:
+    """Fold one event into its card: its change line, evidence, report and commands."""
+    data = event.data
+    claim_id = card["claim_id"]
+    card["events"].append({"position": event.position, "hash": one_line(event.hash, 128)})
+    card["when"] = card["when"] or _when(event.recorded_at)
+    evidence = one_line(data.get("evidence"), 2000)
+    if evidence and not any(_same_text(evidence, e) for e in card["evidence"]):
+        card["evidence"].append(evidence)
+        card["evidence_lines"].append(textwrap.wrap(evidence, 70))
+    if card["report"] is None:
+        card["report"] = _report_view(data.get("report"), evidence)
+    confidence = _confidence(data.get("confidence"))
+    if confidence and confidence not in card["confidence"].split(", "):
+        card["confidence"] = ", ".join(filter(None, [card["confidence"], confidence]))
+    card["detector_version"] = card["detector_version"] or one_line(
+        data.get("detector_version"), 80
     )
-    s["summary"] = f"{subject} corrected: {', '.join(parts) or 'no change'}"
+    for why in data.get("why") or []:
+        if one_line(why) and one_line(why, 300) not in card["why"]:
+            card["why"].append(one_line(why, 300))
+    history = ("History", _cmd(ctx, "history", claim_id))
+    if event.type in (ev.CLAIM_STATUS_CHANGED, ev.CLAIM_VALUE_CHANGED):
+        status = event.type == ev.CLAIM_STATUS_CHANGED
+        field = "Status" if status else "Value"
+        card["changes"].append(
+            {"field": field, "old": _show(data.get("from")), "new": _show(data.get("to"))}
+        )
+        flag = "--status" if status else "--value"
+        undo = _undo(ctx, f"Wrong {field.lower()}?", claim_id, flag, data.get("from"))
+        card["commands"] = [c for c in card["commands"] if c != history] + [undo, history]
+    elif event.type == ev.CLAIM_CORRECTED:
+        old_s, new_s = data.get("from_status"), data.get("status")
+        old_v, new_v = data.get("from_value"), data.get("value")
+        if new_s is not None and new_s != old_s:
+            card["changes"].append({"field": "Status", "old": _show(old_s), "new": _show(new_s)})
+        if "value" in data and new_v != old_v:
+            card["changes"].append({"field": "Value", "old": _show(old_v), "new": _show(new_v)})
+        card["reason"] = one_line(data.get("reason"), 1000)
+        card["by"] = one_line(data.get("by"), 200)
+        if new_s is not None and new_s != old_s:
+            undo = _undo(ctx, "To undo", claim_id, "--status", old_s)
+        else:
+            undo = _undo(ctx, "To undo", claim_id, "--value", old_v)
+        card["commands"] = [undo, history]
+    else:
+        card["type"] = one_line(event.type, 80)
+        card["stream"] = one_line(event.stream, 200)
+        if claim_id:
+            card["commands"] = [history]
+
+
+def _claim_summary(card: dict[str, Any]) -> str:
+    """"BMW iX5: rumored → confirmed, value (none) → 2027" - what changed, in one line."""
+    parts = []
+    for change in card["changes"]:
+        step = f"{change['old']} {ARROW} {change['new']}"
+        parts.append(step if change["field"] == "Status" else f"value {step}")
+    if card["kind"] == "correction":
+        return f"{card['subject']} corrected: {', '.join(parts) or 'no change'}"
+    if card["kind"] == "change" and parts:
+        if card["changes"][0]["field"] == "Value":
+            return f"{card['subject']} value: {', '.join(parts).removeprefix('value ')}"
+        return f"{card['subject']}: {', '.join(parts)}"
+    return f"{card['type']} {card['stream']}".strip()
+
+
+# What a failing feed's error most likely means, and what to check: (pattern, reason, advice).
+_FEED_ADVICE: Final = (
+    (r"HTTP 410", "gone (HTTP 410)",
+     "The site says this feed is gone for good. Find its replacement on the site, add it with "
+     "`monitor feeds add URL`, and remove this one with `monitor feeds remove ID`."),
+    (r"HTTP 404", "not found (HTTP 404)",
+     "The feed has probably moved. Open the site, find the feed's new address, add it with "
+     "`monitor feeds add URL` and remove this one."),
+    (r"HTTP 40[13]", "access denied",
+     "The site refuses the request: check whether the feed needs a login or blocks automated "
+     "readers."),
+    (r"HTTP 429", "rate limited (HTTP 429)",
+     "The site asks us to poll less often: give the feed a longer interval."),
+    (r"HTTP 5\d\d", "server error",
+     "The site's server is failing; this is usually temporary. monitor keeps trying with "
+     "back-off; if it lasts for days, check the site or tell its owner."),
+    (r"HTTP \d+", "unexpected HTTP answer",
+     "Open the feed's address in a browser and check that it is the feed itself."),
+    (r"timeout|timed out", "timed out",
+     "The server answers too slowly or not at all. Check that the site loads; if the feed "
+     "is just slow, raise `polling.read_timeout`."),
+    (r"Name or service not known|nodename|getaddrinfo|No address|resolve", "host not found",
+     "The host name does not resolve: check its spelling, and this machine's DNS."),
+    (r"certificate|SSL|TLS", "TLS certificate problem",
+     "The site's HTTPS certificate is not accepted: check that it has not expired and that "
+     "the host name matches."),
+    (r"FileNotFoundError|No such file", "file not found",
+     "The feed is a local file that is not there (any more): check the path."),
+    (r"PermissionError|Permission denied", "file not readable",
+     "The feed is a local file monitor may not read: check its permissions."),
+    (r"connection failed|ConnectError|Connection refused|refused", "cannot connect",
+     "Nothing answers at this address: check that the site is up and that this machine can "
+     "reach it (network, firewall, proxy)."),
+    (r"larger than", "too large",
+     "The feed is bigger than `polling.max_bytes`; raise it if the feed is really this big."),
+    (r"redirect", "redirect problem",
+     "The address redirects in a loop or nowhere: open it in a browser and use the final "
+     "address."),
+    (r"invalid URL|refusing to fetch", "invalid address",
+     "The feed's address cannot be fetched: it must be an http(s) URL or a file path."),
+    (r"unusable feed|no entries|entity|XXE|not well-formed|not a feed|ill-formed",
+     "not a usable feed",
+     "The address answers, but not with an RSS or Atom feed: check it is the feed, not the "
+     "web page. `monitor check URL --explain` shows what comes back."),
+)
+
+
+def feed_reason(error: str) -> tuple[str, str]:
+    """A short reason for a subject line and what to check, from a feed's raw error."""
+    for pattern, reason, advice in _FEED_ADVICE:
+        found = re.search(pattern, error, re.IGNORECASE)
+        if found:
+            if reason in ("server error", "access denied", "unexpected HTTP answer"):
+                reason = f"{reason} ({found.group(0)})"
+            return reason, advice
+    short = one_line(error.split(":", 1)[0], 60) or "error"
+    return short, "Run `monitor doctor` to check every feed and see the full error."
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What the feed table knows of a feed, for the alert: its name, and its state now."""
+
+    name: str = ""
+    state: str = ""
+    last_error: str = ""
+
+
+def _feed_card(
+    event: RecordedEvent, ctx: MailContext, feeds: Mapping[str, FeedInfo]
+) -> dict[str, Any]:
+    data = event.data
+    feed_id = one_line(data.get("feed"), 200)
+    info = feeds.get(feed_id, FeedInfo())
+    name = one_line(info.name, 200) or feed_id
+    url = one_line(data.get("url"), 2000)
+    failing = event.type == ev.FEED_FAILING
+    error = one_line(data.get("error"), 1000)
+    reason, advice = feed_reason(error) if failing else ("working again", "")
+    card = _card("feed", "", name)
+    card["events"].append({"position": event.position, "hash": one_line(event.hash, 128)})
+    card["when"] = _when(event.recorded_at)
+    failures = data.get("failures")
+    card["feed"] = {
+        "id": feed_id,
+        "name": name,
+        "url": url,
+        "href": safe_link(url),
+        "error": error,
+        "reason": reason,
+        "advice": advice,
+        # the advice with its `commands` apart, for <code> in the HTML
+        "advice_parts": [(part, i % 2 == 1) for i, part in enumerate(advice.split("`")) if part],
+        "since": _when(event.occurred_at),
+        "failures": failures if isinstance(failures, int) else None,
+        "failing": failing,
+    }
+    card["commands"] = [
+        ("Its state", _cmd(ctx, "feeds", "list")),
+        ("Check every feed", _cmd(ctx, "doctor")),
+    ]
+    return card
+
+
+def cards_for(
+    items: Sequence[tuple[RecordedEvent, Claim | None]],
+    ctx: MailContext,
+    feeds: Mapping[str, FeedInfo] | None = None,
+) -> list[dict[str, Any]]:
+    """One card per claim and report (a report's status and value change of one claim are one
+    card), one per correction, one per feed alert; in log order."""
+    cards: dict[tuple[str, str], dict[str, Any]] = {}
+    for event, claim in sorted(items, key=lambda item: item[0].position):
+        if event.type in (ev.FEED_FAILING, ev.FEED_RECOVERED):
+            cards[("feed", str(event.position))] = _feed_card(event, ctx, feeds or {})
+            continue
+        claim_id = one_line(claim.id if claim else event.data.get("claim", ""), 200)
+        subject = one_line(claim.subject, 300) if claim and claim.subject else claim_id
+        correlation = one_line((event.metadata or {}).get("correlation_id"))
+        if event.type == ev.CLAIM_CORRECTED:
+            kind, key = "correction", ("event", str(event.position))
+        elif event.type in (ev.CLAIM_STATUS_CHANGED, ev.CLAIM_VALUE_CHANGED) and correlation:
+            kind, key = "change", (f"report:{correlation}", claim_id)
+        elif event.type in (ev.CLAIM_STATUS_CHANGED, ev.CLAIM_VALUE_CHANGED):
+            kind, key = "change", ("event", str(event.position))
+        else:
+            kind, key = "other", ("event", str(event.position))
+        card = cards.get(key)
+        if card is None:
+            card = cards[key] = _card(kind, claim_id, subject)
+        _add_event(card, event, ctx)
+    out = list(cards.values())
+    for card in out:
+        card["summary"] = (
+            _feed_summary([card]) if card["kind"] == "feed" else _claim_summary(card)
+        )
+    return out
+
+
+def _feed_summary(cards: Sequence[dict[str, Any]]) -> str:
+    failing = [c for c in cards if c["feed"]["failing"]]
+    back = [c for c in cards if not c["feed"]["failing"]]
+    if len(cards) == 1:
+        f = cards[0]["feed"]
+        if f["failing"]:
+            return f"Feed “{f['name']}” is failing: {f['reason']}"
+        return f"Feed “{f['name']}” is working again"
+    parts = []
+    if failing:
+        names = ", ".join(c["feed"]["name"] for c in failing)
+        parts.append(f"{len(failing)} feed{'s' if len(failing) != 1 else ''} failing: {names}")
+    if back:
+        names = ", ".join(c["feed"]["name"] for c in back)
+        parts.append(f"{len(back)} working again: {names}")
+    return "; ".join(parts)
+
+
+def message_summary(cards: Sequence[dict[str, Any]]) -> str:
+    if all(c["kind"] == "feed" for c in cards):
+        return _feed_summary(cards)
+    return "; ".join(c["summary"] for c in cards)
 
 
 # --- templates and messages -------------------------------------------------------------------
@@ -292,8 +493,34 @@ def _addresses(values: Sequence[str]) -> list[Address]:
     return out
 
 
+def unsubscribe_links(
+    ctx: MailContext, subscription: str | None, to: Sequence[str]
+) -> tuple[str | None, str | None]:
+    """(mailto, url) for List-Unsubscribe: a mail to the sender naming the subscription, and,
+    with `web.base_url`, the web page that removes this one address (RFC 8058 one-click)."""
+    sender = _addresses([ctx.sender])
+    what = f"unsubscribe {subscription}" if subscription else "unsubscribe"
+    mailto = f"mailto:{sender[0].addr_spec}?subject={quote(what)}" if sender else None
+    url = None
+    recipients = _addresses(to)
+    if ctx.web_base_url and safe_link(ctx.web_base_url):
+        query = urlencode(
+            {
+                "subscription": subscription or "",
+                "to": recipients[0].addr_spec if len(recipients) == 1 else "",
+            }
+        )
+        url = f"{ctx.web_base_url.rstrip('/')}/unsubscribe?{query}"
+    return mailto, url
+
+
 def _base_message(
-    ctx: MailContext, to: Sequence[str], subject: str, now: datetime, msgid: str
+    ctx: MailContext,
+    to: Sequence[str],
+    subject: str,
+    now: datetime,
+    msgid: str,
+    subscription: str | None = None,
 ) -> EmailMessage:
     _require_aware(now)
     recipients = _addresses(to)
@@ -308,7 +535,13 @@ def _base_message(
     msg["To"] = recipients
     msg["Date"] = utils.format_datetime(now)
     msg["Message-ID"] = msgid
-    msg["List-Id"] = f"monitor <{ctx.domain}>"
+    msg["List-Id"] = f"monitor <{ctx.list_domain}>"
+    mailto, url = unsubscribe_links(ctx, subscription, to)
+    links = [f"<{link}>" for link in (url, mailto) if link]
+    if links:
+        msg["List-Unsubscribe"] = ", ".join(links)
+    if url:
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg["Precedence"] = "bulk"
     msg["X-Auto-Response-Suppress"] = "All"
@@ -320,6 +553,89 @@ def _attach(msg: EmailMessage, text: str, html: str) -> None:
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
 
 
+def _threads(cards: Sequence[dict[str, Any]], domain: str) -> list[str]:
+    """The thread roots a message belongs to: its claims', or its feeds'."""
+    out: list[str] = []
+    for card in cards:
+        if card["kind"] == "feed":
+            root = _feed_thread_id(card["feed"]["id"], domain)
+        elif card["claim_id"]:
+            root = thread_id_for(card["claim_id"], domain)
+        else:
+            continue
+        if root not in out:
+            out.append(root)
+    return out
+
+
+def _compose(
+    cards: list[dict[str, Any]],
+    to: Sequence[str],
+    ctx: MailContext,
+    now: datetime,
+    msgid: str,
+    *,
+    subscription: str | None,
+    summary: str,
+    period: str | None = None,
+) -> EmailMessage:
+    msg = _base_message(ctx, to, summary, now, msgid, subscription)
+    threads = _threads(cards, ctx.domain)
+    if threads and period is None:
+        msg["In-Reply-To"] = threads[0]
+        msg["References"] = " ".join(threads)
+    positions = [e["position"] for c in cards for e in c["events"]]
+    msg["X-Monitor-Event" if period is None else "X-Monitor-Events"] = " ".join(
+        str(p) for p in sorted(positions)
+    )
+    claim_ids = list(dict.fromkeys(c["claim_id"] for c in cards if c["claim_id"]))
+    if claim_ids and period is None:
+        msg["X-Monitor-Claim"] = header_text(" ".join(claim_ids), 200)
+    mailto, url = unsubscribe_links(ctx, subscription, to)
+    kinds = {c["kind"] for c in cards}
+    if period is not None:
+        label = f"Digest · {period}"
+    elif kinds == {"feed"}:
+        label = "Feed alert" if len(cards) == 1 else f"Feed alerts · {len(cards)} feeds"
+    elif kinds == {"correction"}:
+        label = "Claim corrected"
+    else:
+        n = len(cards)
+        label = "Claim changed" if n == 1 else f"{n} claims changed in one report"
+    text, html = _render(
+        "message",
+        cards=cards,
+        title=summary,
+        label=label,
+        period=period,
+        subscription=subscription,
+        unsubscribe=url or mailto,
+    )
+    _attach(msg, text, html)
+    return msg
+
+
+def render_message(
+    items: Sequence[tuple[RecordedEvent, Claim | None]],
+    to: Sequence[str],
+    ctx: MailContext,
+    now: datetime,
+    *,
+    message_id: str,
+    subscription: str | None = None,
+    feeds: Mapping[str, FeedInfo] | None = None,
+) -> EmailMessage:
+    """One message for changes that belong together: a report's changes (one card per claim),
+    or the feed alerts due at once. `message_id` is the one fixed in the outbox."""
+    if not items:
+        raise ValueError("a message needs at least one change")
+    _require_aware(now)
+    cards = cards_for(items, ctx, feeds)
+    return _compose(
+        cards, to, ctx, now, message_id, subscription=subscription, summary=message_summary(cards)
+    )
+
+
 def render_change(
     event: RecordedEvent,
     claim: Claim | None,
@@ -328,27 +644,14 @@ def render_change(
     now: datetime,
     *,
     group: str | None = None,
+    subscription: str | None = None,
+    feeds: Mapping[str, FeedInfo] | None = None,
 ) -> EmailMessage:
     """One change, one message; `group` (default: the recipients) keys the Message-ID."""
-    s = _section(event, claim, ctx)
-    domain = ctx.domain
-    msgid = message_id_for(event, group if group is not None else _group_of(to), domain)
-    msg = _base_message(ctx, to, s["summary"], now, msgid)
-    if s["kind"] == "feed":
-        thread = _feed_thread_id(s["feed"]["id"], domain)
-    elif s["claim_id"]:
-        thread = thread_id_for(s["claim_id"], domain)
-    else:
-        thread = None
-    if thread:
-        msg["In-Reply-To"] = thread
-        msg["References"] = thread
-    msg["X-Monitor-Event"] = str(event.position)
-    if s["claim_id"]:
-        msg["X-Monitor-Claim"] = header_text(s["claim_id"], 200)
-    text, html = _render("change", s=s, title=s["summary"])
-    _attach(msg, text, html)
-    return msg
+    msgid = message_id_for(event, group if group is not None else _group_of(to), ctx.domain)
+    return render_message(
+        [(event, claim)], to, ctx, now, message_id=msgid, subscription=subscription, feeds=feeds
+    )
 
 
 def render_digest(
@@ -357,20 +660,23 @@ def render_digest(
     ctx: MailContext,
     period: str,
     now: datetime,
+    *,
+    subscription: str | None = None,
+    feeds: Mapping[str, FeedInfo] | None = None,
 ) -> EmailMessage:
-    """All of a subscriber's changes of one period in one message, a section per change."""
+    """All of a subscriber's changes of one period in one message, a card per claim."""
     if not items:
         raise ValueError("a digest needs at least one change")
+    _require_aware(now)
     ordered = sorted(items, key=lambda item: item[0].position)
-    sections = [_section(e, c, ctx) for e, c in ordered]
+    cards = cards_for(ordered, ctx, feeds)
     period_text = one_line(period, 40)
-    n = len(sections)
+    n = len(ordered)
     summary = f"digest {period_text}: {n} change{'s' if n != 1 else ''}"
     key = "|".join([period_text, _group_of(to), *(e.hash for e, _ in ordered)])
     msgid = f"<digest.{token(period_text)}.{_digest(key, 24)}@{ctx.domain}>"
-    msg = _base_message(ctx, to, summary, now, msgid)
+    msg = _compose(
+        cards, to, ctx, now, msgid, subscription=subscription, summary=summary, period=period_text
+    )
     msg["X-Monitor-Digest"] = header_text(period_text, 40)
-    msg["X-Monitor-Events"] = " ".join(str(e.position) for e, _ in ordered)
-    text, html = _render("digest", sections=sections, title=summary, period=period_text)
-    _attach(msg, text, html)
     return msg

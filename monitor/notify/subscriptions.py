@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatchcase
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.domain import events as ev
@@ -100,6 +101,16 @@ class DigestSchedule:
 
 
 @dataclass(frozen=True, slots=True)
+class Webhook:
+    """A signed webhook: the JSON body is signed with HMAC-SHA256 under the secret that the
+    environment variable `secret_env` holds (kept out of the config file and the database)."""
+
+    url: str
+    secret_env: str
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     name: str
     to: tuple[str, ...]
@@ -108,6 +119,8 @@ class Subscription:
     mode: Literal["immediate", "digest"] = "immediate"
     digest: DigestSchedule | None = None
     min_confidence: float = 0.0
+    apprise: tuple[str, ...] = ()  # Apprise URLs (ntfy://, discord://, json://, ...)
+    webhook: Webhook | None = None
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -153,7 +166,11 @@ def _selects(selectors: tuple[str, ...], claim_id: str, claim: Claim | None) -> 
 
 # --- parsing -------------------------------------------------------------------------------
 
-_KEYS: Final = frozenset({"name", "to", "claims", "events", "mode", "digest", "min_confidence"})
+_KEYS: Final = frozenset(
+    {"name", "to", "claims", "events", "mode", "digest", "min_confidence", "apprise", "webhook"}
+)
+_WEBHOOK_KEYS: Final = frozenset({"url", "secret_env", "timeout"})
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DIGEST_KEYS: Final = frozenset({"at", "timezone", "every", "weekday"})
 
 
@@ -198,9 +215,18 @@ def _parse_one(item: Any, known: Mapping[str, Claim], key: str) -> Subscription:
             f"{name!r} is not a valid name (letters, digits, '.', '_', '-'; up to 64)",
         )
 
-    to = tuple(_parse_address(a, f"{key}.to[{j}]") for j, a in enumerate(_as_list(item, "to", key)))
-    if not to:
-        raise SubscriptionConfigError(f"{key}.to", "needs at least one address")
+    apprise = tuple(
+        _parse_apprise(u, f"{key}.apprise[{j}]")
+        for j, u in enumerate(_listify(item.get("apprise", []), f"{key}.apprise"))
+    )
+    webhook = parse_webhook(item["webhook"], f"{key}.webhook") if "webhook" in item else None
+    has_other = bool(apprise or webhook)
+    raw_to = _as_list(item, "to", key) if "to" in item or not has_other else []
+    to = tuple(_parse_address(a, f"{key}.to[{j}]") for j, a in enumerate(raw_to))
+    if not to and not (apprise or webhook):
+        raise SubscriptionConfigError(
+            f"{key}.to", "needs at least one address (or an apprise URL or a webhook)"
+        )
 
     claims_raw = item.get("claims", "*")
     claims = tuple(
@@ -257,7 +283,62 @@ def _parse_one(item: Any, known: Mapping[str, Claim], key: str) -> Subscription:
         mode=mode,
         digest=digest,
         min_confidence=float(min_conf),
+        apprise=apprise,
+        webhook=webhook,
     )
+
+
+def _parse_apprise(value: Any, key: str) -> str:
+    """An Apprise URL that Apprise itself can load (checked now, not at the first change)."""
+    if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
+        raise SubscriptionConfigError(key, f"{value!r} is not an Apprise URL")
+    url = value.strip()
+    import apprise  # a heavy import: only subscriptions that use it pay for it
+
+    if "://" not in url or apprise.Apprise.instantiate(url) is None:
+        scheme = url.split("://", 1)[0] if "://" in url else url
+        raise SubscriptionConfigError(
+            key,
+            f"Apprise cannot use {redact_url(url)!r} (scheme {scheme!r}); "
+            "see https://github.com/caronc/apprise/wiki for the URL formats",
+        )
+    return url
+
+
+def parse_webhook(value: Any, key: str) -> Webhook:
+    if not isinstance(value, dict):
+        raise SubscriptionConfigError(key, "must be a mapping like {url = ..., secret_env = ...}")
+    unknown = sorted(set(value) - _WEBHOOK_KEYS, key=str)
+    if unknown:
+        raise SubscriptionConfigError(
+            f"{key}.{unknown[0]}",
+            f"unknown key; expected one of {', '.join(sorted(_WEBHOOK_KEYS))}",
+        )
+    url = value.get("url")
+    parts = urlsplit(url) if isinstance(url, str) and not _CONTROL.search(url) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SubscriptionConfigError(f"{key}.url", f"{url!r} is not an http(s) URL")
+    secret_env = value.get("secret_env")
+    if not isinstance(secret_env, str) or not _ENV_NAME.match(secret_env):
+        raise SubscriptionConfigError(
+            f"{key}.secret_env",
+            f"{secret_env!r} is not an environment variable name (the secret itself stays "
+            "out of the config file)",
+        )
+    timeout = value.get("timeout", 10.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise SubscriptionConfigError(f"{key}.timeout", f"{timeout!r} is not a positive number")
+    return Webhook(url=url, secret_env=secret_env, timeout=float(timeout))
+
+
+def redact_url(url: str) -> str:
+    """A URL safe to show and store: scheme and host only (the rest often holds a token)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "(unparsable URL)"
+    return f"{parts.scheme}://{host}/…" if host else f"{parts.scheme}://…"
 
 
 def _as_list(item: dict[str, Any], field: str, key: str) -> list[Any]:

@@ -36,6 +36,7 @@ class DeliveryError(Exception):
         self.permanent = permanent
         self.reply = reply
         self.refused: dict[str, str] = dict(refused or {})
+        self.retry_after: float | None = None  # seconds the receiver asked us to wait
 
 
 class Transport(Protocol):

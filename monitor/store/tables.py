@@ -124,7 +124,19 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", String(40), nullable=False),
     Column("delivered_at", String(40), nullable=True),
-    UniqueConstraint("event_position", "subscription", name="uq_outbox_event_subscription"),
+    # email (one row per recipient), webhook or apprise; target: the address or the endpoint
+    Column("channel", String(20), nullable=False, server_default="email"),
+    Column("target", String(300), nullable=False, server_default=""),
+    # the message this row goes out in: a report's changes, the feed alerts, a digest period
+    Column("batch", String(300), nullable=True),
+    UniqueConstraint(
+        "event_position",
+        "subscription",
+        "channel",
+        "target",
+        name="uq_outbox_event_subscription_target",
+    ),
 )
 Index("ix_outbox_state_due", outbox.c.state, outbox.c.next_attempt_at)
 Index("ix_outbox_digest", outbox.c.subscription, outbox.c.period)
+Index("ix_outbox_batch", outbox.c.subscription, outbox.c.channel, outbox.c.target, outbox.c.batch)
