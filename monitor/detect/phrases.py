@@ -64,11 +64,12 @@ class PhraseMatcher(Generic[P]):
                         break
                     key = key + tokens[j].key
                     if key not in prefixes:
-                        bare = _bare(key)
-                        if bare is not None and bare in table:
-                            best_end, best_key = j + 1, bare
+                        if key[-1] == "s":
+                            bare = _bare(key)
+                            if bare is not None and bare in table:
+                                best_end, best_key = j + 1, bare
                         break
-            elif tok.is_word:
+            elif tok.is_word and key[-1] == "s":  # only "...'s" or "...3s" can be bare
                 bare = _bare(key)
                 if bare is not None and bare in table:
                     best_end, best_key = i + 1, bare

@@ -110,6 +110,11 @@ class SignatureMatcher:
     def find(self, tokens: Sequence[Token], taken: Sequence[tuple[int, int]]) -> list[SignatureHit]:
         """Windows holding a whole signature and overlapping no span in `taken`."""
         by_anchor = self._by_anchor
+        raw = {t.key for t in tokens}
+        if raw.isdisjoint(by_anchor) and not any(
+            k[-1:] == "s" and fold(k) in by_anchor for k in raw
+        ):
+            return []  # no anchor word: nothing to look at
         keys = [fold(t.key) if t.is_word else t.key for t in tokens]
         present = set(keys)
         found: dict[tuple[int, int], list[Signature]] = {}
