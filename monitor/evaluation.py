@@ -279,7 +279,7 @@ def evaluate(
                 continue
             base = baseline.get(lab.claim)
             got = values.get(lab.claim, base.value if base else None)
-            if got == lab.value:
+            if _same_timing(got, lab.value):
                 result.values["right"] += 1
             else:
                 result.values["wrong"] += 1
@@ -287,6 +287,13 @@ def evaluate(
                     {"report": item.id, "claim": lab.claim, "predicted": got, "expected": lab.value}
                 )
     return result
+
+
+def _same_timing(got: str | None, label: str) -> bool:
+    """The labelled value, or a more precise date inside it ("2026-02-08" for "2026-02")."""
+    if got is None:
+        return False
+    return got == label or (got.startswith(label + "-") and label[:4].isdigit())
 
 
 def _count(result: EvalResult, claim: str, lang: str, kind: str) -> None:

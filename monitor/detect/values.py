@@ -51,6 +51,15 @@ _PATTERNS = [
     ),
     ("half_post", re.compile(rf"\b({_YEAR})[\s-]*(h1|h2|q[1-4])\b", re.I)),
     ("mid", re.compile(rf"\b(?:mid|middle\s+of)[\s-]*({_YREF})\b", re.I)),
+    (  # "October 25, 2024", "Oct. 25", "on 25 October 2024": a day
+        "day",
+        re.compile(
+            rf"\b(?=[jfmasond])({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*%)"
+            rf"(?:,?\s+({_YEAR})\b)?"
+            rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\b\.?(?:,?\s+({_YEAR})\b)?",
+            re.I,
+        ),
+    ),
     (
         "month",
         re.compile(
@@ -89,6 +98,7 @@ _NEEDS = {
     ),
     "half_post": ("h1", "h2", "q1", "q2", "q3", "q4"),
     "mid": ("mid",),
+    "day": tuple(sorted({name[:3] for name in MONTHS})),
     "month": tuple(sorted({name[:3] for name in MONTHS})),
     "year": ("20",),
     "relative": ("next year", "this year"),
@@ -166,6 +176,20 @@ def find_timings(
                 year = _resolve_year(m.group(1), pub_year, last)
                 if year is not None:
                     add(str(year), m.start(), m.end())
+            elif kind == "day":
+                word = m.group(1) or m.group(5)
+                day = int(m.group(2) or m.group(4))
+                ref = m.group(3) or m.group(6)
+                if word[0].islower() or not 1 <= day <= 31:
+                    continue  # months are capitalised ("may 5" is no date)
+                month = MONTHS[word.lower()]
+                assumed = False
+                year = int(ref) if ref else None
+                if year is None and pub_year is not None:
+                    year = pub_year + (1 if pub_month and month < pub_month else 0)
+                    assumed = True
+                if year is not None:
+                    add(f"{year}-{month:02d}-{day:02d}", m.start(), m.end(), assumed)
             elif kind == "month":
                 word = m.group(1)
                 if word[0].islower() or (word.lower() == "may" and not m.group(2)):
