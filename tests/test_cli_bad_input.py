@@ -95,3 +95,45 @@ def test_notify_with_a_bad_subscription_address_names_the_key(home):
     proc = run(home, "notify", "--once")
     assert proc.returncode == 2
     assert "subscriptions[0].to[0]" in proc.stderr
+
+
+OWN = Path(__file__).parent / "data" / "baselines" / "own-kestrel"
+
+
+def test_eval_scores_a_corpus_against_its_own_baseline_in_a_scratch_database(tmp_path):
+    proc = run(
+        tmp_path,
+        "eval",
+        str(OWN / "reports.jsonl"),
+        "--baseline",
+        str(OWN / "baseline.json"),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    events = data["event_level"]
+    assert events["events"] >= 10 and 0 <= events["found"] <= events["events"]
+    assert data["items"] == sum(1 for line in (OWN / "reports.jsonl").open() if line.strip())
+    assert not list(tmp_path.glob("*.db"))  # the scratch database is gone; nothing written here
+
+
+def test_eval_refuses_labels_for_claims_the_baseline_does_not_hold(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    item = {
+        "id": "x1",
+        "title": "t",
+        "summary": "s",
+        "labels": [{"claim": "nope", "status": "cancelled"}],
+    }
+    corpus.write_text(json.dumps(item) + "\n")
+    proc = run(tmp_path, "eval", str(corpus), "--baseline", str(OWN / "baseline.json"))
+    assert proc.returncode == 2 and "nope" in proc.stderr and str(corpus) in proc.stderr
+
+
+def test_eval_of_a_bad_baseline_names_it(tmp_path):
+    bad = tmp_path / "claims.json"
+    bad.write_text('{"article": {"title": "t", "link": "l"}, "claims": [{"id": "A b"}]}')
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "x", "title": "t", "summary": "s", "labels": []}) + "\n")
+    proc = run(tmp_path, "eval", str(corpus), "--baseline", str(bad))
+    assert proc.returncode == 2 and "claims.json" in proc.stderr
