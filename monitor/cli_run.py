@@ -226,19 +226,19 @@ class CycleProgress:
             self.bar.update(self.task, total=self.total or None)
 
     def advance(self, outcome: PollOutcome) -> None:
+        """One poll done (called from the poll threads: one at a time, so lines keep order)."""
+        name = one_line(self.names.get(outcome.feed, outcome.feed))
         with self.lock:
             self.done += 1
-            done = self.done
-        name = one_line(self.names.get(outcome.feed, outcome.feed))
-        if self.bar is not None and self.task is not None:
-            finished = done >= self.total
-            what = "delivering notifications" if finished else f"polled {name}"
-            self.bar.update(self.task, completed=done, description=what)
-        elif self.enabled:
-            result = "failed" if outcome.error else "skipped" if outcome.skipped else "ok"
-            self.console.print(
-                f"[{done}/{self.total}] {name}: {result}", highlight=False, markup=False
-            )
+            if self.bar is not None and self.task is not None:
+                finished = self.done >= self.total
+                what = "delivering notifications" if finished else f"polled {name}"
+                self.bar.update(self.task, completed=self.done, description=what)
+            elif self.enabled:
+                result = "failed" if outcome.error else "skipped" if outcome.skipped else "ok"
+                self.console.print(
+                    f"[{self.done}/{self.total}] {name}: {result}", highlight=False, markup=False
+                )
 
 
 CYCLE_COLUMNS = (
