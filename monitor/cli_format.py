@@ -64,6 +64,9 @@ def confidence_text(value: object) -> str:
         return "?"
 
 
+# Terminal escape sequences whole (CSI such as colours, OSC such as titles and hyperlinks),
+# then any control character left, and the bidi overrides that reorder what is shown.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -71,7 +74,7 @@ def one_line(text: object) -> str:
     """Untrusted text (titles, evidence, server replies) as one harmless terminal line: no
     escape sequences, no bidi overrides, newlines and tabs as spaces."""
     flat = str(text or "").replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", _CONTROL.sub("", flat)).strip()
+    return re.sub(r" {2,}", " ", _CONTROL.sub("", _ESCAPES.sub("", flat))).strip()
 
 
 def web_link(link: object) -> str | None:

@@ -155,8 +155,8 @@ def test_untrusted_text_is_never_read_as_markup_or_control_codes(home):
     }
     (home / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
     monitor(home, "baseline", "load", "bad.json")
-    out = monitor(home, "claims", columns=120).stdout
-    assert "[bold]x[/]" in out and "\x1b" not in out
+    out = monitor(home, "claims", "--wide", columns=120).stdout
+    assert "[bold]x[/] red [/]" in out and "\x1b" not in out
 
 
 # ---- monitor feeds list -----------------------------------------------------------------
