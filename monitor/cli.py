@@ -27,6 +27,7 @@ from .cli_format import (
     make_console,
     now_utc,
     one_line,
+    plural,
     relative_time,
     render_table,
     styled,
@@ -122,7 +123,7 @@ def init_cmd(c: Ctx, no_baseline: bool) -> None:
     result = init(app, with_baseline=not no_baseline)
     msg = f"database ready: {safe_url(app.settings.database_url)}"
     if result is not None:
-        msg += f"; baseline: {len(result.recorded)} events appended"
+        msg += f"; baseline: {plural(len(result.recorded), 'event')} appended"
         msg += f", {len(result.duplicates)} already present"
     click.echo(msg)
 
@@ -140,7 +141,8 @@ def baseline_load(c: Ctx, path: Path) -> None:
     app = c.app()
     result = load_baseline(app, path)
     click.echo(
-        f"{path}: {len(result.recorded)} events appended, {len(result.duplicates)} already present"
+        f"{path}: {plural(len(result.recorded), 'event')} appended, "
+        f"{len(result.duplicates)} already present"
     )
 
 
@@ -191,7 +193,7 @@ def baseline_build(source: Path, output: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         write_events(recorded, fh)
     tmp.replace(output)
-    click.echo(f"{output}: {len(recorded)} events")
+    click.echo(f"{output}: {plural(len(recorded), 'event')}")
 
 
 # ---- claims -------------------------------------------------------------------------------
@@ -399,7 +401,8 @@ def replay_cmd(
         emit_json(summary)
     else:
         click.echo(
-            f"{result.events} events, {len(result.claims)} claims, head {result.head_hash}"
+            f"{plural(result.events, 'event')}, {plural(len(result.claims), 'claim')}, "
+            f"head {result.head_hash}"
             f" at #{result.position} in {result.seconds:.3f}s"
             + ("; projections rebuilt" if rebuilt else "")
         )
@@ -424,7 +427,7 @@ def export_cmd(c: Ctx, path: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         n = write_events(app.store.read(), fh)
     tmp.replace(path)
-    click.echo(f"{path}: {n} events, head {app.store.head()[1]}")
+    click.echo(f"{path}: {plural(n, 'event')}, head {app.store.head()[1]}")
 
 
 @cli.command("import")
@@ -440,7 +443,7 @@ def import_cmd(c: Ctx, path: Path) -> None:
     ensure_schema(app)
     verify_file(path)
     n = app.store.import_recorded(read_events(path))
-    click.echo(f"{path}: {n} events imported, head {app.store.head()[1]}")
+    click.echo(f"{path}: {plural(n, 'event')} imported, head {app.store.head()[1]}")
 
 
 from .cli_run import register as _register_run  # noqa: E402

@@ -141,10 +141,11 @@ OUTBOX_COLUMNS = (
 
 def _recipients(addresses: list[str], wide: bool) -> str:
     """All of them with --wide; else the first address alone and how many more ('a@b.c +2')."""
-    if wide or len(addresses) <= 1:
+    if wide or not addresses:
         return ", ".join(one_line(a) for a in addresses) or DASH
     first = parseaddr(addresses[0])[1] or addresses[0]
-    return f"{one_line(first)} +{len(addresses) - 1}"
+    more = f" +{len(addresses) - 1}" if len(addresses) > 1 else ""
+    return f"{one_line(first)}{more}"
 
 
 def _when(row: dict, now: datetime) -> str:

@@ -485,7 +485,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
             )
             return
         click.echo(
-            f"{result.reports} reports re-read; {len(rows)} new events"
+            f"{plural(result.reports, 'report')} re-read; {plural(len(rows), 'new event')}"
             + (f", {len(result.appended)} appended" if apply else " (dry run)")
         )
         for r in rows:
