@@ -201,6 +201,9 @@ def outbox_cmd(c: Ctx, as_json: bool, state: str | None, limit: int, wide: bool 
     if as_json:
         emit_json([{k: row[k] for k in (*_SHOWN, "created_at", "delivered_at")} for row in rows])
         return
+    if not rows and state:
+        out.print(f"no {state} notifications", highlight=False)
+        return
     print_outbox(out, rows, now_utc(), wide=wide)
 
 
