@@ -88,8 +88,10 @@ def _setup_logging(verbose: int, *, once: bool = False) -> None:
     """The daemon logs at INFO (-v: DEBUG) for its journal; `run --once` at WARNING, as its
     summary says what happened (-v: INFO, each poll; -vv: DEBUG). On a terminal, log lines go
     through rich, so they print above the progress bar instead of tearing it."""
-    levels = [logging.WARNING, logging.INFO, logging.DEBUG] if once else [logging.INFO]
-    levels.append(logging.DEBUG)
+    if once:
+        levels = [logging.WARNING, logging.INFO, logging.DEBUG]
+    else:
+        levels = [logging.INFO, logging.DEBUG]
     level = levels[min(verbose, len(levels) - 1)]
     if once and err.is_terminal:
         from rich.logging import RichHandler
