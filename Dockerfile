@@ -31,8 +31,8 @@ WORKDIR /data
 VOLUME ["/data"]
 USER monitor:monitor
 
-# Config by environment (MONITOR_DATABASE_URL, MONITOR_SMTP_HOST, MONITOR_SMTP_PORT,
-# MONITOR_MAIL_TO, MONITOR_SMTP_PASSWORD) or a file named by MONITOR_CONFIG.
+# Config by environment (MONITOR_DATABASE_URL, MONITOR_DATABASE_PASSWORD, MONITOR_SMTP_*,
+# MONITOR_MAIL_TO; see docker-compose.yml) or a file named by MONITOR_CONFIG.
 # `run` stops cleanly on SIGTERM (the poll in progress finishes first).
 STOPSIGNAL SIGTERM
 # --quick: config, database and mail server, but not the feeds (a health check must not

@@ -6,15 +6,32 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .app import App, bootstrap, init, load_baseline, require_schema
+from .cli_format import (
+    ARROW,
+    DASH,
+    Cell,
+    Column,
+    change_text,
+    confidence_text,
+    full_time,
+    link_line,
+    make_console,
+    now_utc,
+    one_line,
+    plural,
+    relative_time,
+    render_table,
+    styled,
+)
 from .config import load_settings
 from .domain import events as ev
 from .domain.claims import Claim
@@ -25,9 +42,9 @@ from .services.replay import ReplayResult, fold_log, verify_log
 from .store.db import safe_url
 from .timeparse import parse_moment
 
-# Wide when piped (no terminal to fit), so tables stay one line per row in logs and files.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
-err = Console(stderr=True, soft_wrap=True)
+# Wide when piped (no terminal to fit, no COLUMNS), so rows stay one line in logs and files.
+out = make_console()
+err = make_console(stderr=True)
 
 
 class Ctx:
@@ -106,7 +123,7 @@ def init_cmd(c: Ctx, no_baseline: bool) -> None:
     result = init(app, with_baseline=not no_baseline)
     msg = f"database ready: {safe_url(app.settings.database_url)}"
     if result is not None:
-        msg += f"; baseline: {len(result.recorded)} events appended"
+        msg += f"; baseline: {plural(len(result.recorded), 'event')} appended"
         msg += f", {len(result.duplicates)} already present"
     click.echo(msg)
 
@@ -124,7 +141,8 @@ def baseline_load(c: Ctx, path: Path) -> None:
     app = c.app()
     result = load_baseline(app, path)
     click.echo(
-        f"{path}: {len(result.recorded)} events appended, {len(result.duplicates)} already present"
+        f"{path}: {plural(len(result.recorded), 'event')} appended, "
+        f"{len(result.duplicates)} already present"
     )
 
 
@@ -175,7 +193,7 @@ def baseline_build(source: Path, output: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         write_events(recorded, fh)
     tmp.replace(output)
-    click.echo(f"{output}: {len(recorded)} events")
+    click.echo(f"{output}: {plural(len(recorded), 'event')}")
 
 
 # ---- claims -------------------------------------------------------------------------------
@@ -183,11 +201,37 @@ def claim_json(claim: Claim) -> dict[str, Any]:
     return claim.to_json()
 
 
+CLAIM_COLUMNS = (
+    Column("ID"),
+    Column("SUBJECT", flex=True, min_width=12, drop=True, priority=1),
+    Column("STATUS"),
+    Column("VALUE", flex=True, min_width=16),
+    Column("UPDATED"),
+    Column("V", justify="right", wide_only=True),
+)
+
+
+def claim_rows(claims: list[Claim], now: datetime, *, wide: bool = False) -> list[list[Cell]]:
+    """The rows of `monitor claims`: ids whole, times short (full with --wide)."""
+    return [
+        [
+            cl.id,
+            one_line(cl.subject),
+            cl.status,
+            one_line(cl.value) if cl.value else styled(DASH, "dim"),
+            full_time(cl.updated_at) if wide else relative_time(cl.updated_at, now),
+            str(cl.version),
+        ]
+        for cl in claims
+    ]
+
+
 @cli.command("claims")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list.")
 @click.option("--as-of", "as_of", help="The state as of a time (ISO date or datetime, UTC).")
+@click.option("--wide", is_flag=True, help="Every column, uncut, with full times.")
 @pass_ctx
-def claims_cmd(c: Ctx, as_json: bool, as_of: str | None) -> None:
+def claims_cmd(c: Ctx, as_json: bool, as_of: str | None, wide: bool) -> None:
     """The current (or past) state of every claim."""
     app = c.app()
     if as_of:
@@ -198,34 +242,34 @@ def claims_cmd(c: Ctx, as_json: bool, as_of: str | None) -> None:
     if as_json:
         emit_json([claim_json(cl) for cl in rows])
         return
-    table = Table(title=f"claims{' as of ' + as_of if as_of else ''}")
-    for col in ("id", "subject", "status", "value", "updated", "v"):
-        table.add_column(col)
-    for cl in rows:
-        table.add_row(
-            cl.id, cl.subject, cl.status, cl.value or "", cl.updated_at[:19], str(cl.version)
-        )
-    out.print(table)
+    if as_of:
+        out.print(Text(f"claims as of {as_of}", style="bold"))
+    render_table(out, CLAIM_COLUMNS, claim_rows(rows, now_utc(), wide=wide), wide=wide)
 
 
 def describe(event: ev.RecordedEvent) -> str:
+    """One line for an event of a claim, as `history`, `events` and `correct` print it: one
+    arrow style, '(none)' for an absent value, confidence with two decimals."""
     d = event.data
     if event.type == ev.CLAIM_ASSERTED:
-        return f"asserted {d['status']}" + (f" ({d['value']})" if d.get("value") else "")
+        return f"asserted {d['status']}" + (f" ({one_line(d['value'])})" if d.get("value") else "")
     if event.type in (ev.CLAIM_STATUS_CHANGED, ev.CHANGE_SUSPECTED):
         verb = "changed" if event.type == ev.CLAIM_STATUS_CHANGED else "suspected"
-        return f"{verb} {d['from']} -> {d['to']} (confidence {d.get('confidence')})"
+        return (
+            f"{verb} {d['from']} {ARROW} {d['to']}"
+            f" (confidence {confidence_text(d.get('confidence'))})"
+        )
     if event.type == ev.CLAIM_VALUE_CHANGED:
-        return f"value {d.get('from')} -> {d.get('to')}"
+        return f"value {change_text(d.get('from'), d.get('to'))}"
     if event.type == ev.CLAIM_CORROBORATED:
         return f"corroborated {d['status']}"
     if event.type == ev.CLAIM_CORRECTED:
         parts = []
         if d.get("status"):
-            parts.append(f"status {d.get('from_status')} -> {d['status']}")
+            parts.append(f"status {d.get('from_status')} {ARROW} {d['status']}")
         if "value" in d:
-            parts.append(f"value {d.get('from_value')} -> {d['value']}")
-        return f"corrected {', '.join(parts)}: {d['reason']}"
+            parts.append(f"value {change_text(d.get('from_value'), d['value'])}")
+        return f"corrected {', '.join(parts)}: {one_line(d['reason'])}"
     return event.type
 
 
@@ -252,9 +296,9 @@ def history_cmd(c: Ctx, claim: str, as_json: bool) -> None:
         text, link = evidence_of(e)
         click.echo(f"#{e.position} v{e.version} {e.recorded_at[:19]}  {describe(e)}")
         if text:
-            click.echo(f"    \u201c{text}\u201d")
+            click.echo(f"    \u201c{one_line(text)}\u201d")
         if link:
-            click.echo(f"    {link}")
+            click.echo(f"    {link_line(link)}")
 
 
 @cli.command("correct")
@@ -357,7 +401,8 @@ def replay_cmd(
         emit_json(summary)
     else:
         click.echo(
-            f"{result.events} events, {len(result.claims)} claims, head {result.head_hash}"
+            f"{plural(result.events, 'event')}, {plural(len(result.claims), 'claim')}, "
+            f"head {result.head_hash}"
             f" at #{result.position} in {result.seconds:.3f}s"
             + ("; projections rebuilt" if rebuilt else "")
         )
@@ -382,7 +427,7 @@ def export_cmd(c: Ctx, path: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         n = write_events(app.store.read(), fh)
     tmp.replace(path)
-    click.echo(f"{path}: {n} events, head {app.store.head()[1]}")
+    click.echo(f"{path}: {plural(n, 'event')}, head {app.store.head()[1]}")
 
 
 @cli.command("import")
@@ -398,7 +443,7 @@ def import_cmd(c: Ctx, path: Path) -> None:
     ensure_schema(app)
     verify_file(path)
     n = app.store.import_recorded(read_events(path))
-    click.echo(f"{path}: {n} events imported, head {app.store.head()[1]}")
+    click.echo(f"{path}: {plural(n, 'event')} imported, head {app.store.head()[1]}")
 
 
 from .cli_run import register as _register_run  # noqa: E402

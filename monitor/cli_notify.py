@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from .cli_format import (
+    DASH,
+    Cell,
+    Column,
+    full_time,
+    make_console,
+    next_time,
+    now_utc,
+    one_line,
+    plural,
+    relative_time,
+    render_table,
+    state_cell,
+)
 from .errors import MonitorError
 from .notify.delivery import (
     DeliveryReport,
@@ -32,8 +47,8 @@ if TYPE_CHECKING:
 # `click.pass_obj`, not a pass decorator keyed on the Ctx class: this module does not import
 # monitor.cli (which imports it), so `python -m monitor.cli` works too.
 pass_ctx = click.pass_obj
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)  # as monitor.cli
-err = Console(stderr=True, soft_wrap=True)
+out = make_console()  # as monitor.cli
+err = make_console(stderr=True)
 
 
 def emit_json(value: Any) -> None:
@@ -106,30 +121,90 @@ _SHOWN = (
     "message_id",
 )
 
+OUTBOX_COLUMNS = (
+    Column("ID", justify="right"),
+    Column("STATE"),
+    Column("WHEN"),
+    Column("TRIES", justify="right"),
+    Column("EVENT", justify="right"),
+    Column("MODE"),
+    Column("SUBSCRIPTION", flex=True, min_width=10),
+    Column("TO", flex=True, min_width=12, drop=True, priority=1),
+    Column("PERIOD", wide_only=True),
+    Column("NEXT ATTEMPT", wide_only=True),
+    Column("CREATED", wide_only=True),
+    Column("DELIVERED", wide_only=True),
+    Column("MESSAGE ID", wide_only=True),
+    Column("LAST ERROR", wide_only=True),
+)
 
-def outbox_cmd(c: Ctx, as_json: bool, state: str | None, limit: int) -> None:
+
+def _recipients(addresses: list[str], wide: bool) -> str:
+    """All of them with --wide; else the first address alone and how many more ('a@b.c +2')."""
+    if wide or not addresses:
+        return ", ".join(one_line(a) for a in addresses) or DASH
+    first = parseaddr(addresses[0])[1] or addresses[0]
+    more = f" +{len(addresses) - 1}" if len(addresses) > 1 else ""
+    return f"{one_line(first)}{more}"
+
+
+def _when(row: dict, now: datetime) -> str:
+    """Pending: when the next attempt is due; delivered: when it went; dead: never again."""
+    if row["state"] in (PENDING, SENDING):
+        return next_time(row["next_attempt_at"], now)
+    if row["state"] == DELIVERED:
+        return relative_time(row["delivered_at"], now)
+    return DASH
+
+
+def print_outbox(console: Console, rows: list[dict], now: datetime, *, wide: bool) -> None:
+    """`monitor outbox`: one line per notification; each last error on a line of its own
+    under the table (in the table with --wide), so no row wraps."""
+    if not rows:
+        console.print("the outbox is empty", highlight=False)
+        return
+    cells: list[list[Cell]] = [
+        [
+            str(row["id"]),
+            state_cell(row["state"]),
+            _when(row, now),
+            str(row["attempts"]),
+            f"#{row['event_position']}",
+            row["mode"],
+            one_line(row["subscription"]),
+            _recipients(row["recipients"], wide),
+            row["period"] or DASH,
+            full_time(row["next_attempt_at"]) if row["state"] in (PENDING, SENDING) else DASH,
+            full_time(row["created_at"]),
+            full_time(row["delivered_at"]) if row["delivered_at"] else DASH,
+            one_line(row["message_id"]),
+            one_line(row["last_error"]) or DASH,
+        ]
+        for row in rows
+    ]
+    render_table(console, OUTBOX_COLUMNS, cells, wide=wide)
+    if wide:
+        return
+    for row in rows:
+        if row["last_error"] and row["state"] != DELIVERED:
+            console.print(
+                Text.assemble(
+                    ("error", "bold red"),
+                    f" {row['id']} ({row['state']}, {plural(row['attempts'], 'try', 'tries')}): ",
+                    (one_line(row["last_error"]), "red"),
+                )
+            )
+
+
+def outbox_cmd(c: Ctx, as_json: bool, state: str | None, limit: int, wide: bool = False) -> None:
     rows = list_outbox(c.app(), state, limit)
     if as_json:
         emit_json([{k: row[k] for k in (*_SHOWN, "created_at", "delivered_at")} for row in rows])
         return
-    table = Table(title="outbox")
-    for col in ("id", "event", "subscription", "to", "mode", "period", "state", "tries", "next"):
-        table.add_column(col)
-    table.add_column("last error / message id", overflow="fold")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            f"#{row['event_position']}",
-            row["subscription"],
-            ", ".join(row["recipients"]),
-            row["mode"],
-            row["period"] or "",
-            row["state"],
-            str(row["attempts"]),
-            row["next_attempt_at"][:19] if row["state"] == PENDING else "",
-            row["last_error"] or row["message_id"],
-        )
-    out.print(table)
+    if not rows and state:
+        out.print(f"no {state} notifications", highlight=False)
+        return
+    print_outbox(out, rows, now_utc(), wide=wide)
 
 
 def retry_cmd(c: Ctx, row_id: int) -> None:
@@ -160,11 +235,14 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--limit", type=click.IntRange(min=1), default=200, show_default=True, help="Newest rows."
     )
+    @click.option("--wide", is_flag=True, help="Every column, uncut, with full times.")
     @click.pass_context
-    def outbox_group(ctx: click.Context, as_json: bool, state: str | None, limit: int) -> None:
+    def outbox_group(
+        ctx: click.Context, as_json: bool, state: str | None, limit: int, wide: bool
+    ) -> None:
         """The queued notifications; `monitor outbox retry ID` resends one."""
         if ctx.invoked_subcommand is None:
-            outbox_cmd(ctx.obj, as_json, state, limit)
+            outbox_cmd(ctx.obj, as_json, state, limit, wide)
 
     @outbox_group.command("retry")
     @click.argument("row_id", metavar="ID", type=int)

@@ -6,14 +6,54 @@ import json
 import logging
 import re
 import sys
+import threading
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from .app import App, ensure_schema, init
+from .cli_format import (
+    ARROW,
+    DASH,
+    Cell,
+    Column,
+    change_text,
+    confidence_text,
+    duration,
+    full_time,
+    link_line,
+    make_console,
+    next_time,
+    now_utc,
+    one_line,
+    plural,
+    relative_time,
+    render_table,
+    state_cell,
+    styled,
+)
 from .errors import MonitorError, StoreError, ValidationError
+
+if TYPE_CHECKING:  # only for annotations: `monitor claims` should not import the poller
+    from .daemon import CycleSummary
+    from .services.feeds import FeedView
+    from .services.poll import PollOutcome
+
+out = make_console()  # as monitor.cli: fitted to the terminal, or wide when piped
+err = make_console(stderr=True)
 
 
 def _interval(value: str | None) -> float | None:
@@ -44,12 +84,29 @@ def _prepare(app: App) -> None:
         ensure_schema(app)
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _setup_logging(verbose: int, *, once: bool = False) -> None:
+    """The daemon logs at INFO (-v: DEBUG) for its journal; `run --once` at WARNING, as its
+    summary says what happened (-v: INFO, each poll; -vv: DEBUG). On a terminal, log lines go
+    through rich, so they print above the progress bar instead of tearing it."""
+    if once:
+        levels = [logging.WARNING, logging.INFO, logging.DEBUG]
+    else:
+        levels = [logging.INFO, logging.DEBUG]
+    level = levels[min(verbose, len(levels) - 1)]
+    if once and err.is_terminal:
+        from rich.logging import RichHandler
+
+        logging.basicConfig(
+            level=level,
+            format="%(name)s: %(message)s",
+            handlers=[RichHandler(console=err, show_path=False, markup=False)],
+        )
+    else:
+        logging.basicConfig(
+            level=level,
+            stream=sys.stderr,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
     quiet = (
         "httpx",
         "httpcore",
@@ -61,8 +118,246 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+FEED_COLUMNS = (
+    Column("NAME", flex=True, min_width=12),
+    Column("ID"),
+    Column("STATE"),
+    Column("REPORTS", justify="right"),
+    Column("LAST POLL"),
+    Column("NEXT"),
+    Column("FAILURES", justify="right", wide_only=True),
+    Column("HTTP", wide_only=True),
+    Column("INTERVAL", justify="right", wide_only=True),
+    Column("TAGS", wide_only=True),
+    Column("URL", wide_only=True),
+    Column("ERROR", wide_only=True),
+)
+
+
+def _interval_text(seconds: float) -> str:
+    """15m, 2h, 1d, 90s: as `feeds add --interval` takes it."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+def print_feeds(console: Console, feeds: list[FeedView], now: datetime, *, wide: bool) -> None:
+    """`monitor feeds list`: names first, ids whole, short times; each feed's last error on a
+    line of its own under the table (in the table with --wide)."""
+    feeds = sorted(feeds, key=lambda f: ((f.name or f.id).casefold(), f.id))
+    when = full_time if wide else (lambda stamp: relative_time(stamp, now))
+    rows: list[list[Cell]] = []
+    for f in feeds:
+        if f.state == "disabled":
+            due: Cell = styled(DASH, "dim")
+        elif not f.next_due:
+            due = "now"
+        else:
+            due = full_time(f.next_due) if wide else next_time(f.next_due, now)
+        rows.append(
+            [
+                one_line(f.name) or styled(DASH, "dim"),
+                f.id,
+                state_cell(f.state),
+                str(f.reports),
+                when(f.last_polled) if f.last_polled else styled("never", "dim"),
+                due,
+                str(f.consecutive_failures),
+                str(f.last_status or DASH),
+                _interval_text(f.interval),
+                ",".join(f.tags) or DASH,
+                f.url,
+                one_line(f.last_error) or DASH,
+            ]
+        )
+    if not feeds:
+        console.print("no feeds (add one: monitor feeds add URL)", highlight=False)
+        return
+    render_table(console, FEED_COLUMNS, rows, wide=wide)
+    if wide:
+        return
+    for f in feeds:
+        if f.last_error:
+            failures = plural(f.consecutive_failures, "failure")
+            line = Text.assemble(
+                ("error", "bold red"),
+                f" {one_line(f.name) or f.id} ({f.id}), {failures} in a row: ",
+                (one_line(f.last_error), "red"),
+            )
+            console.print(line)
+
+
+class CycleProgress:
+    """Progress of `run --once`: a bar on a terminal (gone when done), else one plain line per
+    feed on standard error. Feed errors are not shown here: the summary shows each once."""
+
+    def __init__(self, console: Console, *, enabled: bool = True) -> None:
+        self.console = console
+        self.enabled = enabled
+        self.names: dict[str, str] = {}
+        self.total = 0
+        self.done = 0
+        self.lock = threading.Lock()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> CycleProgress:
+        if self.enabled and self.console.is_terminal:
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("polling feeds", total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, feeds: list[FeedView]) -> None:
+        self.names = {f.id: f.name or f.id for f in feeds}
+        self.total = len(feeds)
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, total=self.total or None)
+
+    def advance(self, outcome: PollOutcome) -> None:
+        """One poll done (called from the poll threads: one at a time, so lines keep order)."""
+        name = one_line(self.names.get(outcome.feed, outcome.feed))
+        with self.lock:
+            self.done += 1
+            if self.bar is not None and self.task is not None:
+                finished = self.done >= self.total
+                what = "delivering notifications" if finished else f"polled {name}"
+                self.bar.update(self.task, completed=self.done, description=what)
+            elif self.enabled:
+                result = "failed" if outcome.error else "skipped" if outcome.skipped else "ok"
+                self.console.print(
+                    f"[{self.done}/{self.total}] {name}: {result}", highlight=False, markup=False
+                )
+
+
+CYCLE_COLUMNS = (
+    Column("FEED", flex=True, min_width=12),
+    Column("ID", wide_only=True),
+    Column("RESULT"),
+    Column("NEW", justify="right"),
+    Column("REVISED", justify="right", wide_only=True),
+    Column("CHANGES", justify="right"),
+    Column("SUSPECTED", justify="right"),
+    Column("SAME", justify="right", wide_only=True),
+    Column("TIME", justify="right"),
+    Column("URL", wide_only=True),
+)
+
+
+def _result_cell(o: PollOutcome) -> Text:
+    """What one poll came to, in a word: ok (200), not modified, failed, skipped."""
+    if o.error:
+        return Text(f"failed ({o.status})" if o.status else "failed", style="bold red")
+    if o.skipped:
+        return Text("skipped", style="dim")
+    if o.not_modified:
+        return Text("not modified", style="dim")
+    return Text(f"ok ({o.status})" if o.status else "ok", style="green")
+
+
+def print_cycle(
+    console: Console,
+    errors: Console,
+    summary: CycleSummary,
+    names: dict[str, str],
+    *,
+    wide: bool = False,
+) -> None:
+    """The summary of `run --once`: one table sorted by feed name, a totals line, then each
+    feed error once, in red, one line each (on ``errors``, standard error)."""
+    outcomes = sorted(
+        summary.outcomes, key=lambda o: (names.get(o.feed, o.feed).casefold(), o.feed)
+    )
+    if outcomes:
+        rows: list[list[Cell]] = [
+            [
+                one_line(names.get(o.feed, o.feed)),
+                o.feed,
+                _result_cell(o),
+                str(o.new),
+                str(o.revised),
+                str(o.changes + o.value_changes),
+                str(o.suspected),
+                str(o.corroborations),
+                duration(o.ms / 1000),
+                o.url,
+            ]
+            for o in outcomes
+        ]
+        render_table(console, CYCLE_COLUMNS, rows, wide=wide)
+    failed = [o for o in outcomes if o.error]
+    totals = summary.to_json()["totals"]
+    polled = plural(len(outcomes), "feed")
+    status = f"{len(outcomes) - len(failed)} ok, {len(failed)} failed" if outcomes else "none"
+    console.print(
+        f"{polled} polled in {duration(summary.seconds)}: {status}; "
+        f"{plural(totals['new'], 'new report')}, {plural(totals['changes'], 'change')}, "
+        f"{totals['suspected']} suspected",
+        highlight=False,
+        markup=False,
+    )
+    d = summary.delivery
+    if d is not None:
+        text = d.summary() if hasattr(d, "summary") else str(d)
+        console.print(f"delivery: {text}", highlight=False, markup=False)
+    for o in failed:
+        name = one_line(names.get(o.feed, o.feed))
+        errors.print(
+            Text.assemble(
+                ("error", "bold red"), f" {name} ({o.feed}): ", (one_line(o.error), "red")
+            )
+        )
+
+
+def quoted(text: object) -> str:
+    """Evidence as one safe line in curly quotes."""
+    return f"\u201c{one_line(text)}\u201d"
+
+
+def print_check_entry(entry: dict[str, Any], *, explain: bool = False) -> None:
+    """One entry of `monitor check`: its title and link, then what it would change. A link
+    that is not http(s) (`javascript:`) is not printed as one."""
+    link = link_line(entry.get("link"))
+    click.echo(f"\u25cf {one_line(entry['title'] or entry['id'])}" + (f"  {link}" if link else ""))
+    for ch in entry["changes"]:
+        click.echo(
+            f"  CHANGE {ch['claim']}: {ch['from']} {ARROW} {ch['to']} "
+            f"({confidence_text(ch['confidence'])})  {quoted(ch['evidence'])}"
+        )
+    for ch in entry["value_changes"]:
+        click.echo(
+            f"  VALUE  {ch['claim']}: {change_text(ch['from'], ch['to'])}  {quoted(ch['evidence'])}"
+        )
+    for ch in entry["suspected"]:
+        click.echo(
+            f"  maybe  {ch['claim']}: {ch['from']} {ARROW} {ch['to']} "
+            f"({confidence_text(ch['confidence'])})  {quoted(ch['evidence'])}"
+        )
+    for ch in entry["corroborations"]:
+        click.echo(f"  same   {ch['claim']}: {ch['status']}")
+    if not (
+        entry["changes"] or entry["value_changes"] or entry["suspected"] or entry["corroborations"]
+    ):
+        click.echo("  (nothing about the tracked claims)")
+    if explain and entry.get("explain_text"):
+        click.echo(entry["explain_text"])
+
+
 def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
-    from .cli import Ctx, emit_json, out
+    from .cli import Ctx, emit_json
 
     pass_ctx = click.pass_obj  # not make_pass_decorator: `python -m monitor.cli` loads cli twice
 
@@ -97,39 +392,17 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
 
     @feeds_group.command("list")
     @click.option("--json", "as_json", is_flag=True)
+    @click.option("--wide", is_flag=True, help="Every column (URL, interval, tags), uncut.")
     @pass_ctx
-    def feeds_list(c: Ctx, as_json: bool) -> None:
-        """The subscribed feeds with their state."""
+    def feeds_list(c: Ctx, as_json: bool, wide: bool) -> None:
+        """The subscribed feeds with their state; errors under the table."""
         from .services.feeds import list_feeds
 
         feeds = list_feeds(c.app())
         if as_json:
             emit_json([f.to_json() for f in feeds])
             return
-        table = Table(title="feeds")
-        for col in (
-            "id",
-            "state",
-            "reports",
-            "failures",
-            "last polled",
-            "next due",
-            "url",
-            "last error",
-        ):
-            table.add_column(col)
-        for f in feeds:
-            table.add_row(
-                f.id,
-                f.state,
-                str(f.reports),
-                str(f.consecutive_failures),
-                (f.last_polled or "")[:19],
-                (f.next_due or "")[:19],
-                f.url,
-                (f.last_error or "")[:60],
-            )
-        out.print(table)
+        print_feeds(out, feeds, now_utc(), wide=wide)
 
     @feeds_group.command("remove")
     @click.argument("feed_id")
@@ -144,42 +417,39 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
     @cli.command("run")
     @click.option("--once", is_flag=True, help="One cycle over every feed, delivery, then exit.")
     @click.option("--json", "as_json", is_flag=True, help="With --once: the summary as JSON.")
-    @click.option("-v", "--verbose", is_flag=True)
+    @click.option(
+        "--strict", is_flag=True, help="With --once: exit 1 when any feed failed (else 0)."
+    )
+    @click.option("--wide", is_flag=True, help="With --once: every column, uncut.")
+    @click.option("-v", "--verbose", count=True, help="More log lines (-v: each poll; -vv: debug).")
     @pass_ctx
-    def run_cmd(c: Ctx, once: bool, as_json: bool, verbose: bool) -> None:
-        """Poll the feeds and deliver notifications (the daemon, in the foreground)."""
+    def run_cmd(c: Ctx, once: bool, as_json: bool, strict: bool, wide: bool, verbose: int) -> None:
+        """Poll the feeds and deliver notifications (the daemon, in the foreground).
+
+        With --once: one cycle over every feed, a progress bar while it runs (plain lines
+        when standard error is not a terminal), then a summary sorted by feed name with each
+        feed error once. Exit status 0 even when some feeds failed (their errors are kept on
+        the feeds and they are retried); with --strict, 1 when any feed failed.
+        """
         from .daemon import Daemon, run_once
 
-        _setup_logging(verbose)
+        if not once and (as_json or strict or wide):
+            raise ValidationError("--json, --strict and --wide go with --once")
+        _setup_logging(verbose, once=once)
         app = c.app(migrate=True)
         _prepare(app)
         _check_notify_config(app)
         if not once:
             Daemon(app).run()
             return
-        summary = run_once(app)
+        with CycleProgress(err, enabled=not as_json) as progress:
+            summary = run_once(app, on_start=progress.start, on_outcome=progress.advance)
         if as_json:
             emit_json(summary.to_json())
-            return
-        table = Table(title=f"monitor run --once ({summary.seconds:.1f}s)")
-        for col in ("feed", "status", "new", "revised", "changes", "suspected", "ms", "error"):
-            table.add_column(col)
-        for o in summary.outcomes:
-            status = "304" if o.not_modified else str(o.status or "-")
-            table.add_row(
-                o.feed,
-                status,
-                str(o.new),
-                str(o.revised),
-                str(o.changes + o.value_changes),
-                str(o.suspected),
-                f"{o.ms:.0f}",
-                (o.error or o.skipped or "")[:70],
-            )
-        out.print(table)
-        if summary.delivery is not None:
-            d = summary.delivery
-            click.echo(f"delivery: {d.summary() if hasattr(d, 'summary') else d}")
+        else:
+            print_cycle(out, err, summary, progress.names, wide=wide)
+        if strict and any(o.error for o in summary.outcomes):
+            sys.exit(1)
 
     @cli.command("rediff")
     @click.option("--since", help="Only reports recorded since (ISO time, or 7d, 12h).")
@@ -217,17 +487,18 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
             )
             return
         click.echo(
-            f"{result.reports} reports re-read; {len(rows)} new events"
+            f"{plural(result.reports, 'report')} re-read; {plural(len(rows), 'new event')}"
             + (f", {len(result.appended)} appended" if apply else " (dry run)")
         )
         for r in rows:
             d = r["data"]
-            what = (
-                f"{d.get('from')} -> {d.get('to')}"
-                if "to" in d
-                else f"corroborated {d.get('status')}"
-            )
-            click.echo(f"  {r['stream']} {r['type']}: {what}  \u201c{d.get('evidence', '')}\u201d")
+            if "to" in d and "confidence" in d:
+                what = f"{d.get('from')} {ARROW} {d.get('to')} ({confidence_text(d['confidence'])})"
+            elif "to" in d:
+                what = change_text(d.get("from"), d.get("to"))
+            else:
+                what = f"corroborated {d.get('status')}"
+            click.echo(f"  {r['stream']} {r['type']}: {what}  {quoted(d.get('evidence', ''))}")
 
     @cli.command("check")
     @click.argument("source")
@@ -246,33 +517,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
             emit_json(result)
             return
         for entry in result["entries"]:
-            click.echo(f"\u25cf {entry['title'] or entry['id']}  {entry['link'] or ''}")
-            for ch in entry["changes"]:
-                click.echo(
-                    f"  CHANGE {ch['claim']}: {ch['from']} -> {ch['to']} "
-                    f"({ch['confidence']:.2f})  \u201c{ch['evidence']}\u201d"
-                )
-            for ch in entry["value_changes"]:
-                click.echo(
-                    f"  VALUE  {ch['claim']}: {ch['from']} -> {ch['to']}  "
-                    f"\u201c{ch['evidence']}\u201d"
-                )
-            for ch in entry["suspected"]:
-                click.echo(
-                    f"  maybe  {ch['claim']}: {ch['from']} -> {ch['to']} "
-                    f"({ch['confidence']:.2f})  \u201c{ch['evidence']}\u201d"
-                )
-            for ch in entry["corroborations"]:
-                click.echo(f"  same   {ch['claim']}: {ch['status']}")
-            if not (
-                entry["changes"]
-                or entry["value_changes"]
-                or entry["suspected"]
-                or entry["corroborations"]
-            ):
-                click.echo("  (nothing about the tracked claims)")
-            if explain and entry.get("explain_text"):
-                click.echo(entry["explain_text"])
+            print_check_entry(entry, explain=explain)
         if result.get("error"):
             click.echo(f"feed error: {result['error']}", err=True)
             sys.exit(1)

@@ -20,6 +20,23 @@ from .store.db import DEFAULT_URL
 
 CONFIG_ENV = "MONITOR_CONFIG"
 DATABASE_ENV = "MONITOR_DATABASE_URL"
+# Set apart from the URL so that any password works: '@', '/' or ':' in it would break a URL
+# spelled out by hand (or by docker-compose interpolation); here it is quoted for the URL.
+DATABASE_PASSWORD_ENV = "MONITOR_DATABASE_PASSWORD"
+# Every [smtp] key can come from the environment (a container is configured that way); set,
+# they win over the file. Empty means "not set", except MONITOR_SMTP_USERNAME: empty there
+# means "no login" (what a local catcher such as Mailpit wants, whatever the file says).
+SMTP_ENV = {
+    "host": "MONITOR_SMTP_HOST",
+    "port": "MONITOR_SMTP_PORT",
+    "starttls": "MONITOR_SMTP_STARTTLS",
+    "ssl": "MONITOR_SMTP_SSL",
+    "username": "MONITOR_SMTP_USERNAME",
+    "from": "MONITOR_SMTP_FROM",
+    "timeout": "MONITOR_SMTP_TIMEOUT",
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 DEFAULT_CONFIG_NAME = "monitor.toml"
 DEFAULT_FEEDS = Path(__file__).resolve().parent / "default_feeds.toml"
 
@@ -156,6 +173,61 @@ def default_feeds() -> tuple[FeedConfig, ...]:
 _SECONDS = re.compile(r"^\d+(\.\d+)?$")
 
 
+def _smtp_from_environment(smtp_raw: dict[str, Any]) -> dict[str, Any]:
+    """The [smtp] table with the MONITOR_SMTP_* variables that are set laid over it; a bad
+    value is an error naming the variable."""
+    for key, name in SMTP_ENV.items():
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        value = value.strip()
+        if key == "username":
+            if value:
+                smtp_raw["username"] = value
+            else:
+                smtp_raw.pop("username", None)
+            continue
+        if not value:
+            continue
+        if key == "port":
+            if not value.isdigit() or not 0 < int(value) < 65536:
+                raise ConfigError(f"{name}: {value!r} is not a port number")
+            smtp_raw["port"] = int(value)
+        elif key in ("starttls", "ssl"):
+            if value.lower() not in _TRUE | _FALSE:
+                raise ConfigError(f"{name}: {value!r} is not true or false")
+            smtp_raw[key] = value.lower() in _TRUE
+        elif key == "timeout":
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = 0.0
+            if not seconds > 0:
+                raise ConfigError(f"{name}: {value!r} is not a positive number of seconds")
+            smtp_raw["timeout"] = seconds
+        else:
+            smtp_raw[key] = value
+    return smtp_raw
+
+
+def _with_database_password(url: str) -> str:
+    """The URL with MONITOR_DATABASE_PASSWORD (when set) as its password, quoted as URLs
+    need; a SQLite URL has no password and is left alone."""
+    password = os.environ.get(DATABASE_PASSWORD_ENV)
+    if not password:
+        return url
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database.url: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
 def load_settings(
     config: str | os.PathLike[str] | None = None, database_url: str | None = None
 ) -> Settings:
@@ -170,14 +242,8 @@ def load_settings(
     base = raw.get("baseline", {})
     det = raw.get("detector", {})
     poll = PollingConfig(**raw.get("polling", {}))
-    smtp_raw = dict(raw.get("smtp", {}))
-    if os.environ.get("MONITOR_SMTP_HOST"):
-        smtp_raw["host"] = os.environ["MONITOR_SMTP_HOST"]
-    if os.environ.get("MONITOR_SMTP_PORT"):
-        port = os.environ["MONITOR_SMTP_PORT"]
-        if not port.isdigit():
-            raise ConfigError(f"MONITOR_SMTP_PORT: {port!r} is not a port number")
-        smtp_raw["port"] = int(port)
+    smtp_raw = _smtp_from_environment(dict(raw.get("smtp", {})))
+    url = _with_database_password(url)
     smtp = None
     if smtp_raw.get("host"):
         if "from" in smtp_raw:

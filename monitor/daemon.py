@@ -16,6 +16,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,8 +75,16 @@ class CycleSummary:
         }
 
 
-def run_once(app: App, poller: Poller | None = None, *, deliver: bool = True) -> CycleSummary:
-    """One cycle over every feed (due or not), then one delivery pass."""
+def run_once(
+    app: App,
+    poller: Poller | None = None,
+    *,
+    deliver: bool = True,
+    on_start: Callable[[list[FeedView]], None] | None = None,
+    on_outcome: Callable[[PollOutcome], None] | None = None,
+) -> CycleSummary:
+    """One cycle over every feed (due or not), then one delivery pass. ``on_start`` gets the
+    feeds about to be polled and ``on_outcome`` each outcome as it completes (a progress bar)."""
     started = time.perf_counter()
     if app.settings.feeds:
         sync_config_feeds(app, app.settings.feeds)
@@ -84,7 +93,9 @@ def run_once(app: App, poller: Poller | None = None, *, deliver: bool = True) ->
     summary = CycleSummary()
     try:
         feeds = due_feeds(app, datetime.now(UTC), all_feeds=True)
-        summary.outcomes = poll_all(poller, feeds, app.settings.polling.workers)
+        if on_start is not None:
+            on_start(feeds)
+        summary.outcomes = poll_all(poller, feeds, app.settings.polling.workers, on_outcome)
     finally:
         if own:
             poller.close()
@@ -96,8 +107,14 @@ def run_once(app: App, poller: Poller | None = None, *, deliver: bool = True) ->
     return summary
 
 
-def poll_all(poller: Poller, feeds: list[FeedView], workers: int) -> list[PollOutcome]:
-    """Poll every feed with up to ``workers`` threads scheduled by host; outcomes in order."""
+def poll_all(
+    poller: Poller,
+    feeds: list[FeedView],
+    workers: int,
+    on_outcome: Callable[[PollOutcome], None] | None = None,
+) -> list[PollOutcome]:
+    """Poll every feed with up to ``workers`` threads scheduled by host; outcomes in order.
+    ``on_outcome`` is called (from the worker threads) as each poll completes."""
     if not feeds:
         return []
     queue: HostQueue[tuple[int, FeedView]] = HostQueue(
@@ -112,9 +129,12 @@ def poll_all(poller: Poller, feeds: list[FeedView], workers: int) -> list[PollOu
         while (ticket := queue.take()) is not None:
             index, feed = ticket.item
             try:
-                outcomes[index] = poller.poll_scheduled(feed, fetched=ticket.release)
+                outcome = poller.poll_scheduled(feed, fetched=ticket.release)
             finally:
                 ticket.release()
+            outcomes[index] = outcome
+            if on_outcome is not None:
+                on_outcome(outcome)
 
     workers = max(1, min(workers, len(feeds)))
     try:
@@ -260,10 +280,11 @@ class Daemon:
         signal.signal(signal.SIGINT, stop)
         feeds = list_feeds(self.app)
         log.info(
-            "monitor daemon starting: database %s, %d feeds, dispatch every %gs, "
+            "monitor daemon starting: database %s, %d feed%s, dispatch every %gs, "
             "delivery every %gs",
             self.app.store.url and _safe(self.app),
             len(feeds),
+            "" if len(feeds) == 1 else "s",
             dispatch_seconds(),
             self.app.settings.delivery.interval,
         )

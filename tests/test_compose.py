@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import shlex
-from collections.abc import Mapping
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,12 @@ import click
 import jsonschema
 import pytest
 from ruamel.yaml import YAML
+from smtp_server import SmtpTestServer, smtp_server_fixture
 from sqlalchemy.engine import make_url
 
 import monitor.config as config_module
 from monitor.cli import cli
-from monitor.config import SmtpConfig, load_settings
+from monitor.config import SMTP_ENV, SmtpConfig, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE = REPO / "docker-compose.yml"
@@ -172,7 +176,9 @@ def test_the_services_are_postgres_mailpit_and_the_monitor() -> None:
     services = load_compose()["services"]
     assert set(services) == {"postgres", "mailpit", "monitor"}
     assert services["postgres"]["image"].startswith("postgres:16")
-    assert services["mailpit"]["image"].split(":")[0] == "axllent/mailpit"
+    name, _, tag = services["mailpit"]["image"].partition(":")
+    assert name == "axllent/mailpit"
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", tag), "a pinned release, not latest"
     assert services["monitor"]["build"] in (".", {"context": "."})
 
 
@@ -181,7 +187,8 @@ def test_every_monitor_variable_set_on_the_monitor_service_is_one_the_config_rea
     set_names = {name for name in env if name.startswith("MONITOR_")}
     assert set_names, "the monitor service is configured by environment"
     assert set_names <= variables_config_reads(), set_names - variables_config_reads()
-    assert {"MONITOR_DATABASE_URL", "MONITOR_SMTP_HOST", "MONITOR_SMTP_PORT"} <= set_names
+    assert {"MONITOR_DATABASE_URL", "MONITOR_DATABASE_PASSWORD"} <= set_names
+    assert set(SMTP_ENV.values()) <= set_names, "every [smtp] key is set for the container"
 
 
 def test_config_reads_the_variables_this_test_looks_for() -> None:
@@ -189,21 +196,46 @@ def test_config_reads_the_variables_this_test_looks_for() -> None:
     assert {
         "MONITOR_CONFIG",
         "MONITOR_DATABASE_URL",
+        "MONITOR_DATABASE_PASSWORD",
         "MONITOR_SMTP_HOST",
         "MONITOR_SMTP_PORT",
+        "MONITOR_SMTP_STARTTLS",
+        "MONITOR_SMTP_SSL",
+        "MONITOR_SMTP_USERNAME",
+        "MONITOR_SMTP_FROM",
+        "MONITOR_SMTP_TIMEOUT",
         "MONITOR_MAIL_TO",
         "MONITOR_SMTP_PASSWORD",
     } <= variables_config_reads()
 
 
-@pytest.mark.parametrize("env", [{}, {"POSTGRES_PASSWORD": "s3cret"}])
+def settings_in(env: Mapping[str, str], monkeypatch: pytest.MonkeyPatch, cwd: Path):
+    """load_settings() with exactly these MONITOR_* variables (and no ./monitor.toml)."""
+    for name in variables_config_reads() | {"MONITOR_DATABASE_PASSWORD"}:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(cwd)
+    return load_settings()
+
+
+HARD_PASSWORDS = ["s3cret", "p@ss/word", "a:b@c/d?e#f%g h", "pass@postgres:5432/other"]
+
+
+@pytest.mark.parametrize("password", [None, *HARD_PASSWORDS])
 def test_the_database_url_names_the_postgres_service_its_user_password_and_database(
-    env: dict,
+    password: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """Whatever POSTGRES_PASSWORD is, the monitor ends up with the URL of the postgres
+    service, its user, its database and exactly that password."""
+    env = {} if password is None else {"POSTGRES_PASSWORD": password}
     compose = interpolate(load_compose(), env)
     services = compose["services"]
     pg_env = environment(services["postgres"])
-    url = make_url(environment(services["monitor"])["MONITOR_DATABASE_URL"])
+    monitor_env = environment(services["monitor"])
+    assert make_url(monitor_env["MONITOR_DATABASE_URL"]).password is None, "not in the URL"
+
+    url = make_url(settings_in(monitor_env, monkeypatch, tmp_path).database_url)
 
     assert url.drivername in ("postgresql", "postgresql+psycopg")
     assert url.host == "postgres" and url.host in services
@@ -211,7 +243,13 @@ def test_the_database_url_names_the_postgres_service_its_user_password_and_datab
     assert 5432 in container_ports(services["postgres"]) or not services["postgres"].get("expose")
     assert url.database == pg_env.get("POSTGRES_DB", pg_env.get("POSTGRES_USER", "postgres"))
     assert url.username == pg_env.get("POSTGRES_USER", "postgres")
-    assert url.password == pg_env["POSTGRES_PASSWORD"] == env.get("POSTGRES_PASSWORD", "monitor")
+    assert url.password == pg_env["POSTGRES_PASSWORD"] == (password or "monitor")
+
+
+def test_a_password_spelled_into_the_url_by_hand_would_break_it() -> None:
+    """Why the password is kept apart: interpolated into the URL, '@' and '/' move the host."""
+    url = make_url("postgresql://monitor:pass@postgres:5432/other@postgres:5432/monitor")
+    assert (url.host, url.database) != ("postgres", "monitor")
 
 
 def test_the_postgres_service_keeps_its_data_and_reports_health() -> None:
@@ -226,7 +264,7 @@ def test_the_postgres_service_keeps_its_data_and_reports_health() -> None:
 
 
 def test_the_smtp_host_and_port_are_the_mailpit_service_and_its_smtp_port() -> None:
-    services = load_compose()["services"]
+    services = interpolate(load_compose(), {})["services"]
     env = environment(services["monitor"])
     host, port = env["MONITOR_SMTP_HOST"], int(env["MONITOR_SMTP_PORT"])
     assert host == "mailpit" and host in services
@@ -254,22 +292,249 @@ def test_load_settings_with_the_monitor_service_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     env = environment(interpolate(load_compose(), {})["services"]["monitor"])
-    # Nothing connects here; the host is swapped anyway so nothing could reach a real server.
-    dummy = make_url(env["MONITOR_DATABASE_URL"]).set(host="db.invalid")
-    env["MONITOR_DATABASE_URL"] = dummy.render_as_string(hide_password=False)
-    for name in variables_config_reads():
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)  # no ./monitor.toml here
 
-    settings = load_settings()
+    settings = settings_in(env, monkeypatch, tmp_path)
 
     assert settings.smtp is not None
-    assert (settings.smtp.host, settings.smtp.port) == ("mailpit", 1025)
-    assert settings.database_url == env["MONITOR_DATABASE_URL"]
+    smtp = settings.smtp
+    assert (smtp.host, smtp.port, smtp.starttls, smtp.ssl) == ("mailpit", 1025, False, False)
+    assert smtp.username is None, "Mailpit: no login"
+    assert make_url(settings.database_url).password == "monitor"
     assert settings.config_path is None
     assert settings.subscriptions[0]["to"] == [env["MONITOR_MAIL_TO"]]
+
+
+def test_with_the_example_config_the_environment_still_decides_every_smtp_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A real provider's [smtp] in the file (STARTTLS, a login): under compose, the monitor
+    still talks plain SMTP to Mailpit. This is what kept every message pending before."""
+    config = tmp_path / "monitor.toml"
+    config.write_text(provider_smtp(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    env = environment(interpolate(load_compose(), {})["services"]["monitor"])
+    env["MONITOR_CONFIG"] = str(config)
+
+    settings = settings_in(env, monkeypatch, tmp_path)
+
+    assert settings.config_path == config
+    assert settings.smtp is not None
+    smtp = settings.smtp
+    assert (smtp.host, smtp.port, smtp.starttls, smtp.ssl) == ("mailpit", 1025, False, False)
+    assert smtp.username is None
+    assert smtp.sender == "News monitor <monitor@example.org>", "FROM unset: the file's"
+
+
+def provider_smtp(example: str) -> str:
+    """The example's [smtp] turned into a mail provider's: port 587, STARTTLS, a login."""
+    text, n = re.subn(r"^port = 25$", "port = 587", example, flags=re.M)
+    assert n == 1
+    text, n = re.subn(r"^starttls = false", "starttls = true", text, flags=re.M)
+    assert n == 1
+    text, n = re.subn(r"^# username = ", "username = ", text, flags=re.M)
+    assert n == 1
+    return text
+
+
+_CONFIG_LINE = re.compile(
+    r"^(?P<indent>\s*)# (?P<rest>MONITOR_CONFIG:.*|volumes:|  - \./monitor\.toml:.*)$"
+)
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def compose_with_config_lines_uncommented() -> tuple[dict[str, Any], int, int]:
+    """docker-compose.yml as a user leaves it after following its own comment: the
+    MONITOR_CONFIG lines uncommented. Also: how many lines the comment says, how many there are."""
+    text = COMPOSE.read_text(encoding="utf-8")
+    said = re.search(r"uncomment the (\w+) MONITOR_CONFIG lines", text.replace("\n# ", " "))
+    assert said, "the comment says how to use a config file"
+    lines, found = [], 0
+    for line in text.splitlines():
+        m = _CONFIG_LINE.match(line)
+        if m:
+            found += 1
+            line = m.group("indent") + m.group("rest")
+        lines.append(line)
+    compose = YAML(typ="safe", pure=True).load("\n".join(lines))
+    return compose, _NUMBERS[said.group(1)], found
+
+
+def test_the_comment_counts_the_config_lines_and_uncommented_they_are_valid_compose() -> None:
+    compose, said, found = compose_with_config_lines_uncommented()
+    assert said == found == 3
+    schema = compose_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert not list(validator.iter_errors(compose))
+    monitor = compose["services"]["monitor"]
+    [mount] = monitor["volumes"]
+    source, target, mode = mount.split(":")
+    assert (source, mode) == ("./monitor.toml", "ro")
+    assert environment(monitor)["MONITOR_CONFIG"] == target
+
+
+# ---- the compose setup path, as far as this machine allows --------------------------
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpTestServer]:
+    yield from smtp_server_fixture()
+
+
+def container_env(
+    tmp_path: Path, smtp: SmtpTestServer, database_url: str, password: str
+) -> dict[str, str]:
+    """The monitor container's environment after `docker compose up`, with the config lines
+    uncommented and the example copied to ./monitor.toml; only what Docker provides is
+    stood in for: the service names (mailpit, postgres) resolve to loopback servers here,
+    and the mounted file is the copy's real path."""
+    compose, _, _ = compose_with_config_lines_uncommented()
+    compose = interpolate(compose, {"POSTGRES_PASSWORD": password})
+    env = environment(compose["services"]["monitor"])
+    [mount] = compose["services"]["monitor"]["volumes"]
+    source, target, _ = mount.split(":")
+    assert env["MONITOR_CONFIG"] == target
+    env["MONITOR_CONFIG"] = str(tmp_path / source)
+    assert (env["MONITOR_SMTP_HOST"], env["MONITOR_SMTP_PORT"]) == ("mailpit", "1025")
+    env["MONITOR_SMTP_HOST"], env["MONITOR_SMTP_PORT"] = smtp.host, str(smtp.port)
+    url = make_url(env["MONITOR_DATABASE_URL"])
+    assert (url.host, url.password) == ("postgres", None)
+    given = make_url(database_url)
+    if given.get_backend_name() == "postgresql":  # the test server: its host, user, database
+        url = url.set(
+            host=given.host, port=given.port, username=given.username, database=given.database
+        )
+        env["MONITOR_DATABASE_URL"] = url.render_as_string(hide_password=False)
+    else:
+        env["MONITOR_DATABASE_URL"] = database_url
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    return {**base, **env}
+
+
+def run_monitor(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_compose_setup_with_the_example_config_delivers_to_plain_smtp(
+    tmp_path: Path, smtp: SmtpTestServer, db_url: str
+) -> None:
+    """docker compose's monitor environment plus the example config (even with a provider's
+    STARTTLS and login in it) against an aiosmtpd server without TLS, as Mailpit is: init,
+    doctor, a change, one delivery pass; the mail arrives. On PostgreSQL with a password full
+    of URL syntax (the test server trusts loopback, so a wrongly quoted URL shows as a wrong
+    host or database, not as a refused password)."""
+    (tmp_path / "monitor.toml").write_text(
+        provider_smtp(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    env = container_env(tmp_path, smtp, db_url, "p@ss/w:rd#1?")
+    work = tmp_path / "data"
+    work.mkdir()
+
+    for args in (["init"], ["doctor", "--quick"]):
+        proc = run_monitor(env, work, *args)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_monitor(
+        env, work, "correct", "z4", "--status", "discontinued", "--reason", "last car built"
+    )
+    assert proc.returncode == 0, proc.stderr
+    sent = run_monitor(env, work, "notify", "--once")
+    assert sent.returncode == 0, sent.stderr
+    assert "sent 1" in sent.stdout, sent.stdout + sent.stderr
+
+    [got] = smtp.wait_for(1)
+    assert sorted(got.rcpt_tos) == ["chief@example.org", "editors@example.org"]
+    assert got.message["From"] == "News monitor <monitor@example.org>"
+    rows = json.loads(run_monitor(env, work, "outbox", "--json").stdout)
+    assert [r["state"] for r in rows] == ["delivered"]
+
+
+def test_without_the_smtp_overrides_the_same_setup_stays_pending(
+    tmp_path: Path, smtp: SmtpTestServer, sqlite_url: str
+) -> None:
+    """The control: the file's STARTTLS left in force against a server without TLS is the
+    failure the overrides prevent (the message waits, and says why)."""
+    (tmp_path / "monitor.toml").write_text(
+        re.sub(
+            r"^starttls = false",
+            "starttls = true",
+            EXAMPLE.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.M,
+        ),
+        encoding="utf-8",
+    )
+    env = container_env(tmp_path, smtp, sqlite_url, "monitor")
+    del env["MONITOR_SMTP_STARTTLS"]
+    work = tmp_path / "data"
+    work.mkdir()
+    assert run_monitor(env, work, "init").returncode == 0
+    run_monitor(env, work, "correct", "z4", "--status", "discontinued", "--reason", "r")
+    run_monitor(env, work, "notify", "--once")
+    rows = json.loads(run_monitor(env, work, "outbox", "--json").stdout)
+    assert [r["state"] for r in rows] == ["pending"]
+    assert "STARTTLS" in rows[0]["last_error"]
+    assert smtp.received == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MONITOR_SMTP_PORT", "smtp", "is not a port number"),
+        ("MONITOR_SMTP_PORT", "70000", "is not a port number"),
+        ("MONITOR_SMTP_STARTTLS", "maybe", "is not true or false"),
+        ("MONITOR_SMTP_SSL", "2", "is not true or false"),
+        ("MONITOR_SMTP_TIMEOUT", "-1", "is not a positive number of seconds"),
+    ],
+)
+def test_a_bad_smtp_variable_is_named(
+    name: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from monitor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=f"^{name}: .*{message}"):
+        settings_in({"MONITOR_SMTP_HOST": "mail.example.org", name: value}, monkeypatch, tmp_path)
+
+
+def test_smtp_variables_are_read_as_typed_values(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = settings_in(
+        {
+            "MONITOR_SMTP_HOST": "mail.example.org",
+            "MONITOR_SMTP_PORT": "465",
+            "MONITOR_SMTP_STARTTLS": "no",
+            "MONITOR_SMTP_SSL": "TRUE",
+            "MONITOR_SMTP_USERNAME": "robot",
+            "MONITOR_SMTP_FROM": "Robot <robot@example.org>",
+            "MONITOR_SMTP_TIMEOUT": "7.5",
+        },
+        monkeypatch,
+        tmp_path,
+    )
+    assert settings.smtp == SmtpConfig(
+        host="mail.example.org",
+        port=465,
+        starttls=False,
+        ssl=True,
+        username="robot",
+        sender="Robot <robot@example.org>",
+        timeout=7.5,
+    )
+
+
+def test_a_database_password_leaves_a_sqlite_url_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    settings = settings_in(
+        {"MONITOR_DATABASE_URL": url, "MONITOR_DATABASE_PASSWORD": "x@y"}, monkeypatch, tmp_path
+    )
+    assert settings.database_url == url
 
 
 # ---- Dockerfile ------------------------------------------------------------------------

@@ -24,7 +24,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..app import App, bootstrap
-from ..config import CONFIG_ENV, DATABASE_ENV, DEFAULT_CONFIG_NAME, Settings, load_settings
+from ..config import (
+    CONFIG_ENV,
+    DATABASE_ENV,
+    DATABASE_PASSWORD_ENV,
+    DEFAULT_CONFIG_NAME,
+    SMTP_ENV,
+    Settings,
+    load_settings,
+)
 from ..errors import MonitorError
 from ..store.db import DEFAULT_URL, safe_url
 
@@ -131,8 +139,9 @@ def check_config(opts: Options) -> tuple[Check, Settings | None]:
     path = settings.config_path
     overrides = sorted(
         name
-        for name in (DATABASE_ENV, "MONITOR_SMTP_HOST", "MONITOR_SMTP_PORT", "MONITOR_MAIL_TO")
-        if os.environ.get(name)
+        for name in (DATABASE_ENV, DATABASE_PASSWORD_ENV, *SMTP_ENV.values(), "MONITOR_MAIL_TO")
+        # set and not empty; an empty MONITOR_SMTP_USERNAME counts too (it means: no login)
+        if os.environ.get(name) or (name == SMTP_ENV["username"] and name in os.environ)
     )
     where = f"{path.resolve()} (valid)" if path else "no config file: the embedded defaults"
     if overrides:
