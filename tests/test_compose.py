@@ -444,13 +444,16 @@ def test_the_compose_setup_with_the_example_config_delivers_to_plain_smtp(
     assert proc.returncode == 0, proc.stderr
     sent = run_monitor(env, work, "notify", "--once")
     assert sent.returncode == 0, sent.stderr
-    assert "sent 1" in sent.stdout, sent.stdout + sent.stderr
+    assert "sent 2" in sent.stdout, sent.stdout + sent.stderr  # one message per recipient
 
-    [got] = smtp.wait_for(1)
-    assert sorted(got.rcpt_tos) == ["chief@example.org", "editors@example.org"]
-    assert got.message["From"] == "News monitor <monitor@example.org>"
+    got = smtp.wait_for(2)
+    assert sorted(r for m in got for r in m.rcpt_tos) == [
+        "chief@example.org",
+        "editors@example.org",
+    ]
+    assert all(m.message["From"] == "News monitor <monitor@example.org>" for m in got)
     rows = json.loads(run_monitor(env, work, "outbox", "--json").stdout)
-    assert [r["state"] for r in rows] == ["delivered"]
+    assert [r["state"] for r in rows] == ["delivered", "delivered"]
 
 
 def test_without_the_smtp_overrides_the_same_setup_stays_pending(
@@ -476,8 +479,8 @@ def test_without_the_smtp_overrides_the_same_setup_stays_pending(
     run_monitor(env, work, "correct", "z4", "--status", "discontinued", "--reason", "r")
     run_monitor(env, work, "notify", "--once")
     rows = json.loads(run_monitor(env, work, "outbox", "--json").stdout)
-    assert [r["state"] for r in rows] == ["pending"]
-    assert "STARTTLS" in rows[0]["last_error"]
+    assert [r["state"] for r in rows] == ["pending", "pending"]  # one row per recipient
+    assert all("STARTTLS" in r["last_error"] for r in rows)
     assert smtp.received == []
 
 
