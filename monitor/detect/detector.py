@@ -319,6 +319,12 @@ class Detector:
         self._coordination = COORDINATION | orgs
         self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
         self._may_refer = _may_refer(self._nouns)
+        self._vocabulary = {
+            c.id: frozenset(
+                k for name in (c.subject, *c.aliases, *c.lookalikes) for k in phrase_keys(name)
+            )
+            for c in self.claims.values()
+        }
         phrases: list[tuple[str, tuple[str, str]]] = []
         for claim in self.claims.values():
             phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases))
@@ -890,6 +896,9 @@ class Detector:
         prev = tokens[m.start - 1]
         if not prev.is_word or prev.key in self._lead_words:
             return ""
+        bare = prev.key[:-2] if prev.key.endswith("'s") else prev.key
+        if any(bare in self._vocabulary[c] for c in m.claims):
+            return ""  # "the Aarhus cell factory": a word of its own names, not an owner
         if prev.key.endswith("'s") and prev.text[:1].isupper() and m.text[:1].islower():
             return f"another owner's ({prev.text!r})"
         if (
@@ -940,14 +949,19 @@ class Detector:
                     continue
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
-                if d > AFTER_WINDOW or any(t.key == "," for t in tokens[h.end : m.start]):
+                if d > AFTER_WINDOW or (
+                    h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
+                ):
                     continue  # "with the old ones now retired, the X will ...": not its object
             else:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
             if best is None or (d, side) < best[:2]:
                 best = (d, side, m)
         if best is None:
-            return [], ["no mention of a tracked claim within reach in this clause"]
+            headed = _headline_label(h, mentions, tokens, clause_of)
+            if headed is None:
+                return [], ["no mention of a tracked claim within reach in this clause"]
+            best = (0, 0, headed)
         d, _, chosen = best
         lo, hi = (chosen.end, h.start) if chosen.end <= h.start else (h.end, chosen.start)
         for other in hits:
@@ -1241,6 +1255,20 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
                 group += 1
         m.group = group
         prev = m
+
+
+def _headline_label(
+    h: _Hit, mentions: list[_Mention], tokens: list[Token], clause_of: list[int]
+) -> _Mention | None:
+    """ "Acme Q7: cancelled" and "Confirmed: Acme R2": a cue that is all there is on one side
+    of a colon speaks of the name just across it."""
+    if h.start == 0 and h.end < len(tokens) and tokens[h.end].key == ":":
+        after = [m for m in mentions if m.claims and m.start in (h.end + 1, h.end + 2)]
+        return after[0] if after else None
+    if h.start < 2 or tokens[h.start - 1].key != ":" or h.end < len(tokens) - 1:
+        return None
+    before = [m for m in mentions if m.claims and m.end == h.start - 1]
+    return before[-1] if before else None
 
 
 def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
