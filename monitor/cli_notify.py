@@ -39,7 +39,7 @@ from .notify.delivery import (
     retry,
     utc_now,
 )
-from .notify.outbox import DEAD, DELIVERED, PENDING, SENDING, check_subscriptions
+from .notify.outbox import DEAD, DELIVERED, EMAIL, PENDING, SENDING, check_subscriptions
 
 if TYPE_CHECKING:
     from .cli import Ctx
@@ -111,6 +111,8 @@ _SHOWN = (
     "id",
     "event_position",
     "subscription",
+    "channel",
+    "target",
     "recipients",
     "mode",
     "period",
@@ -139,8 +141,13 @@ OUTBOX_COLUMNS = (
 )
 
 
-def _recipients(addresses: list[str], wide: bool) -> str:
-    """All of them with --wide; else the first address alone and how many more ('a@b.c +2')."""
+def _recipients(row: dict, wide: bool) -> str:
+    """A row's destination. Email: its recipient (as written with --wide, else the address
+    alone); a row queued before per-recipient rows may hold several: 'a@b.c +2'. A webhook or
+    Apprise row: the channel and the URL as stored (scheme and host), 'webhook https://h/…'."""
+    addresses = row["recipients"]
+    if row.get("channel", EMAIL) != EMAIL:
+        return f"{row['channel']} {one_line(addresses[0] if addresses else row['target'])}"
     if wide or not addresses:
         return ", ".join(one_line(a) for a in addresses) or DASH
     first = parseaddr(addresses[0])[1] or addresses[0]
@@ -172,7 +179,7 @@ def print_outbox(console: Console, rows: list[dict], now: datetime, *, wide: boo
             f"#{row['event_position']}",
             row["mode"],
             one_line(row["subscription"]),
-            _recipients(row["recipients"], wide),
+            _recipients(row, wide),
             row["period"] or DASH,
             full_time(row["next_attempt_at"]) if row["state"] in (PENDING, SENDING) else DASH,
             full_time(row["created_at"]),

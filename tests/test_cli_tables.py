@@ -23,6 +23,7 @@ from rich.console import Console
 from smtp_server import SmtpTestServer, smtp_server_fixture
 
 from monitor.cli_format import Column, fit_widths, relative_time, render_table
+from monitor.cli_notify import print_outbox
 
 WIDTHS = (80, 100)
 LONG_ID = "i4-convertible-na3-long-claim-id"  # 32 characters
@@ -249,48 +250,67 @@ def run_in(tmp_path: Path, *args: str, columns: int | None = None):
     return monitor(tmp_path, "--config", "monitor.toml", *args, columns=columns)
 
 
+EDITORS = "Editors <editors@newsroom.example.org>"
+CHIEF = "chief.editor@newsroom.example.org"
+BUSY = "451 4.3.0 the mail system is busy, please try again a little later"
+REJECTED = "550 5.1.1 <editors@newsroom.example.org>: recipient address rejected"
+
+
 @pytest.fixture
 def outbox_home(tmp_path: Path, smtp: SmtpTestServer) -> Path:
+    """Each recipient has its own row, message and fate: six rows for three changes."""
     outbox_config(tmp_path, smtp)
     run_in(tmp_path, "init")
     run_in(tmp_path, "correct", "z4", "--status", "discontinued", "--reason", "last car built")
-    run_in(tmp_path, "notify", "--once")  # delivered
-    smtp.wait_for(1)
+    run_in(tmp_path, "notify", "--once")  # both delivered
+    smtp.wait_for(2)
     run_in(tmp_path, "correct", "ix4", "--status", "confirmed", "--reason", "press release")
-    smtp.fail_with("451 4.3.0 the mail system is busy, please try again a little later")
-    run_in(tmp_path, "notify", "--once")  # pending, with an error, next attempt in ~30 min
+    smtp.refuse(CHIEF, BUSY)
+    run_in(tmp_path, "notify", "--once")  # editors delivered; chief pending, next in ~30 min
+    smtp.accept()
     run_in(tmp_path, "correct", "ix3", "--status", "launched", "--reason", "on sale")
-    smtp.fail_with("550 5.1.1 <editors@newsroom.example.org>: recipient address rejected")
-    run_in(tmp_path, "notify", "--once")  # dead (the 451 one is not due yet)
+    smtp.refuse("editors@newsroom.example.org", REJECTED)
+    run_in(tmp_path, "notify", "--once")  # editors dead, chief delivered (the 451 not yet due)
     smtp.accept()
     return tmp_path
+
+
+OUTBOX_ROWS = [
+    ("delivered", EDITORS),
+    ("delivered", CHIEF),
+    ("delivered", EDITORS),
+    ("pending", CHIEF),
+    ("dead", EDITORS),
+    ("delivered", CHIEF),
+]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_outbox_is_one_line_per_row_with_state_mode_and_next_attempt_whole(outbox_home, width):
     rows = json.loads(run_in(outbox_home, "outbox", "--json").stdout)
-    assert [r["state"] for r in rows] == ["delivered", "pending", "dead"]
+    assert [(r["state"], *r["recipients"]) for r in rows] == OUTBOX_ROWS
+    assert {r["channel"] for r in rows} == {"email"}
     lines = run_in(outbox_home, "outbox", columns=width).stdout.splitlines()
-    assert_fits("\n".join(lines[:4]), width)  # the table; an error line is never cut
+    assert_fits("\n".join(lines[:7]), width)  # the table; an error line is never cut
 
     header = lines[0].split()
     assert header[:6] == ["ID", "STATE", "WHEN", "TRIES", "EVENT", "MODE"]
-    table, errors = lines[1:4], lines[4:]
-    assert len(table) == 3 and len(errors) == 2, "one line a row, one line an error"
-    delivered, pending, dead = table
-    assert delivered.split()[:5] == [str(rows[0]["id"]), "delivered", "just", "now", "1"]
+    table, errors = lines[1:7], lines[7:]
+    assert len(table) == 6 and len(errors) == 2, "one line a row, one line an error"
+    for row, line in zip(rows, table, strict=True):
+        assert f" #{row['event_position']} " in line  # a change's recipients share its event
+        assert "editors-of-the-evening-edition" in line or width < 100
+        if row["state"] == "delivered":
+            assert line.split()[:5] == [str(row["id"]), "delivered", "just", "now", "1"]
+    pending, dead = rows[3], rows[4]
     assert re.match(
-        rf"\s*{rows[1]['id']}\s+pending\s+in (2\d|30) min\s+1\s+#\d+\s+immediate", pending
+        rf"\s*{pending['id']}\s+pending\s+in (2\d|30) min\s+1\s+#\d+\s+immediate", table[3]
     )
-    assert re.match(rf"\s*{rows[2]['id']}\s+dead\s+-\s+1\s+#\d+\s+immediate", dead)
-    for row in table:
-        assert "editors-of-the-evening-edition" in row or width < 100
-    assert errors[0].startswith(f"error {rows[1]['id']} (pending, 1 try): ")
-    assert errors[0].endswith("451 4.3.0 the mail system is busy, please try again a little later")
-    assert errors[1].startswith(f"error {rows[2]['id']} (dead, 1 try): ")
-    assert errors[1].endswith(
-        "550 5.1.1 <editors@newsroom.example.org>: recipient address rejected"
-    )
+    assert re.match(rf"\s*{dead['id']}\s+dead\s+-\s+1\s+#\d+\s+immediate", table[4])
+    assert errors[0].startswith(f"error {pending['id']} (pending, 1 try): ")
+    assert errors[0].endswith(f"{CHIEF}: {BUSY}")
+    assert errors[1].startswith(f"error {dead['id']} (dead, 1 try): ")
+    assert errors[1].endswith(f"editors@newsroom.example.org: {REJECTED}")
 
 
 def test_outbox_shows_the_subscription_first_and_recipients_as_room_allows(outbox_home):
@@ -299,21 +319,70 @@ def test_outbox_shows_the_subscription_first_and_recipients_as_room_allows(outbo
     at_140 = run_in(outbox_home, "outbox", columns=140).stdout.splitlines()
     assert "TO" not in at_80[0].split() and "editors-of-the-evening-" in at_80[1]
     assert "editors-of-the-evening-edition  editors@newsroom…" in at_100[1]
-    assert (
-        at_140[1]
-        .rstrip()
-        .endswith("editors-of-the-evening-edition  editors@newsroom.example.org +1")
-    )
+    assert "editors-of-the-evening-edition  chief.editor@new…" in at_100[2]
+    # each row's own recipient, the address alone; no "+N": a row has one recipient
+    for line, (_, to) in zip(at_140[1:7], OUTBOX_ROWS, strict=True):
+        address = "editors@newsroom.example.org" if to == EDITORS else CHIEF
+        assert line.rstrip().endswith(f"editors-of-the-evening-edition  {address}"), line
 
 
 def test_outbox_wide_shows_message_ids_times_and_errors_whole(outbox_home):
     rows = json.loads(run_in(outbox_home, "outbox", "--json").stdout)
     out = run_in(outbox_home, "outbox", "--wide", columns=80).stdout
-    for row in rows:
-        assert row["message_id"] in out
-    assert "chief.editor@newsroom.example.org" in out
-    assert "please try again a little later" in out
-    assert len(out.splitlines()) == 4
+    lines = out.splitlines()
+    assert len(lines) == 7, "errors are in the table, not repeated under it"
+    assert len({r["message_id"] for r in rows}) == 6, "each recipient has their own message"
+    for row, line in zip(rows, lines[1:], strict=True):
+        assert line.split()[0] == str(row["id"])
+        assert row["message_id"] in line
+        assert ISO.search(line)
+    assert EDITORS in lines[1] and CHIEF in lines[2]
+    assert BUSY in lines[4] and REJECTED in lines[5]
+    assert "…" not in out
+
+
+def test_outbox_names_the_channel_of_webhook_and_apprise_rows():
+    def row(i: int, channel: str, target: str, recipients: list[str]) -> dict:
+        return {
+            "id": i,
+            "event_position": 7,
+            "subscription": "desk",
+            "channel": channel,
+            "target": target,
+            "recipients": recipients,
+            "mode": "immediate",
+            "period": None,
+            "state": "delivered",
+            "attempts": 1,
+            "next_attempt_at": "2026-12-02T11:59:00Z",
+            "created_at": "2026-12-02T11:59:00Z",
+            "delivered_at": "2026-12-02T11:59:30Z",
+            "message_id": f"<m{i}@monitor.localhost>",
+            "last_error": None,
+        }
+
+    rows = [
+        row(1, "email", "a@example.org", ["A <a@example.org>"]),
+        row(2, "webhook", "webhook", ["https://hooks.example.org/…"]),
+        row(3, "apprise", "3f2a9c", ["json://alerts.example.org/…"]),
+        # queued before per-recipient rows: one row, several addresses
+        row(4, "email", "", ["b@example.org", "C <c@example.org>"]),
+    ]
+    for wide in (False, True):
+        buf = io.StringIO()
+        console = Console(file=buf, width=120, color_system=None, soft_wrap=True)
+        print_outbox(console, rows, NOW, wide=wide)
+        lines = buf.getvalue().splitlines()
+        assert len(lines) == 5
+
+        def to_of(line: str) -> str:  # the cell after SUBSCRIPTION ("desk")
+            return re.split(r"\s{2,}", line.split(" desk ", 1)[1].strip())[0]
+
+        assert to_of(lines[1]) == ("A <a@example.org>" if wide else "a@example.org")
+        assert to_of(lines[2]) == "webhook https://hooks.example.org/…"
+        assert to_of(lines[3]) == "apprise json://alerts.example.org/…"
+        legacy = "b@example.org, C <c@example.org>" if wide else "b@example.org +1"
+        assert to_of(lines[4]) == legacy
 
 
 # ---- the fitting itself -----------------------------------------------------------------
