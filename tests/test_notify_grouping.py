@@ -204,3 +204,25 @@ def test_one_failing_feed_names_the_feed_and_a_short_reason(tmp_path, smtp):
     got = smtp.wait_for(2)
     msg = parse(got[0].data)
     assert msg["Subject"] == "[monitor] Feed “Local file” is failing: file not found"
+
+
+def test_a_busy_reply_for_one_recipient_does_not_hold_up_the_others(tmp_path, smtp):
+    """A 451 for one address is that message's problem, not the server's: the other
+    recipient's message goes out in the same pass."""
+    write_config(tmp_path, "", smtp.port)
+    assert monitor(tmp_path, "init").returncode == 0
+    smtp.refuse(ANALYST, "451 4.2.1 mailbox busy, try later")
+    assert (
+        monitor(tmp_path, "correct", "z4", "--status", "discontinued", "--reason", "r").returncode
+        == 0
+    )
+    sent = monitor(tmp_path, "notify", "--once")
+    assert sent.returncode == 0, sent.stderr
+    from email.utils import parseaddr
+
+    analyst, editor = parseaddr(ANALYST)[1], parseaddr(EDITOR)[1]
+    got = smtp.wait_for(1)
+    assert [r for m in got for r in m.rcpt_tos] == [editor]
+    rows = json.loads(monitor(tmp_path, "outbox", "--json").stdout)
+    states = {parseaddr(r["target"])[1]: r["state"] for r in rows}
+    assert states == {analyst: "pending", editor: "delivered"}, rows

@@ -325,13 +325,19 @@ def test_apprise_and_webhook_are_parsed() -> None:
         ({"apprise": ["nope://x"]}, "subscriptions[0].apprise[0]"),
         ({"apprise": [3]}, "subscriptions[0].apprise[0]"),
         ({"webhook": "https://x.example"}, "subscriptions[0].webhook"),
-        ({"webhook": {"url": "https://x.example", "secret_env": "A", "x": 1}},
-         "subscriptions[0].webhook.x"),
+        (
+            {"webhook": {"url": "https://x.example", "secret_env": "A", "x": 1}},
+            "subscriptions[0].webhook.x",
+        ),
         ({"webhook": {"url": "x.example", "secret_env": "A"}}, "subscriptions[0].webhook.url"),
-        ({"webhook": {"url": "https://x.example", "secret_env": "not a name"}},
-         "subscriptions[0].webhook.secret_env"),
-        ({"webhook": {"url": "https://x.example", "secret_env": "A", "timeout": 0}},
-         "subscriptions[0].webhook.timeout"),
+        (
+            {"webhook": {"url": "https://x.example", "secret_env": "not a name"}},
+            "subscriptions[0].webhook.secret_env",
+        ),
+        (
+            {"webhook": {"url": "https://x.example", "secret_env": "A", "timeout": 0}},
+            "subscriptions[0].webhook.timeout",
+        ),
         ({}, "subscriptions[0].to"),
     ],
 )
@@ -345,3 +351,14 @@ def test_an_apprise_error_does_not_show_the_token() -> None:
     with pytest.raises(SubscriptionConfigError) as err:
         parse_subscriptions([{"name": "x", "apprise": ["nope://user:TOKEN123@host/path"]}], {})
     assert "TOKEN123" not in str(err.value)
+
+
+def test_a_stored_apprise_url_keeps_no_token():
+    from monitor.notify.subscriptions import redact_url
+
+    assert redact_url("tgram://123456:ABC-secret/987654") == "tgram://…"
+    assert redact_url("ntfy://my-private-topic") == "ntfy://…"
+    assert (
+        redact_url("https://hooks.example.org/services/T0/B0/XYZ") == "https://hooks.example.org/…"
+    )
+    assert redact_url("json://127.0.0.1:8000/hook?token=abc") == "json://127.0.0.1/…"

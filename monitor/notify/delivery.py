@@ -506,8 +506,9 @@ def _deliver(
             next_attempt_at=iso(now + timedelta(seconds=delay)),
         )
         report.retried += 1
-        # A reply code means this message's problem; no code, the server's (down, timeout).
-        return exc.reply[:3].isdigit()
+        # A reply code, or recipients the server named, means this message's problem ("451
+        # mailbox busy" for one address); no code, the server's (down, timeout).
+        return bool(exc.refused) or exc.reply[:3].isdigit()
     except Exception as exc:  # a message we cannot build will not build on retry either
         error = f"cannot render: {type(exc).__name__}: {exc}"
         _finish(app, ids, owner, state=DEAD, last_error=error)

@@ -331,13 +331,21 @@ def parse_webhook(value: Any, key: str) -> Webhook:
     return Webhook(url=url, secret_env=secret_env, timeout=float(timeout))
 
 
+# Schemes whose host is a server's name; in other (service) schemes the "host" is often the
+# token itself ("tgram://BOTTOKEN/CHAT").
+HOST_SCHEMES = frozenset({"http", "https", "json", "jsons", "xml", "xmls", "form", "forms"})
+
+
 def redact_url(url: str) -> str:
-    """A URL safe to show and store: scheme and host only (the rest often holds a token)."""
+    """A URL safe to show and store: the scheme, and the host only where it names a server
+    (the rest often holds a token)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
     except ValueError:
         return "(unparsable URL)"
+    if parts.scheme.lower() not in HOST_SCHEMES:
+        return f"{parts.scheme}://…"
     return f"{parts.scheme}://{host}/…" if host else f"{parts.scheme}://…"
 
 
