@@ -80,6 +80,21 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """`monitor serve`: bound to this machine unless told otherwise; no token means read-only."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str | None = None
+    token: str | None = None
+    token_env: str = "MONITOR_WEB_TOKEN"
+
+    def write_token(self) -> str | None:
+        """The environment wins over the file, so a secret need not live in the TOML."""
+        return os.environ.get(self.token_env) or self.token or None
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_URL
     config_path: Path | None = None
@@ -94,6 +109,7 @@ class Settings:
     mail: MailConfig = field(default_factory=MailConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -204,4 +220,5 @@ def load_settings(
         mail=mail,
         delivery=DeliveryConfig(**raw.get("delivery", {})),
         subscriptions=subscriptions,
+        web=WebConfig(**raw.get("web", {})),
     )
