@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from ..domain import events as ev
 from ..domain.claims import Claim
 from .readmodel import change_json
 
 GENERATOR = "monitor"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 def _when(text: str | None) -> datetime:
@@ -61,6 +63,7 @@ def build_feed(
     newest = changes[0].recorded_at if changes else None
     fg.updated(_when(newest))
     # feedgen prepends entries: add oldest first so the document lists newest first.
+    entry_links: list[list[dict[str, str]]] = []
     for e in reversed(changes):
         c = change_json(e)
         claim = claims.get(c["claim"])
@@ -69,14 +72,17 @@ def build_feed(
         entry.title(change_title(c, claim))
         entry.updated(_when(e.recorded_at))
         entry.published(_when(e.occurred_at))
-        entry.link(
-            href=f"{base_url}/claims/{c['claim']}#event-{e.position}",
-            rel="alternate",
-            type="text/html",
-        )
+        links = [
+            {
+                "href": f"{base_url}/claims/{c['claim']}#event-{e.position}",
+                "rel": "alternate",
+                "type": "text/html",
+            }
+        ]
         report = c["report"] or {}
         if report.get("link"):
-            entry.link(href=report["link"], rel="related", title=report.get("title") or None)
+            links.append({"href": report["link"], "rel": "related", "title": report.get("title")})
+        entry_links.insert(0, links)
         lines = []
         if c["evidence"]:
             label = "Reason" if e.type == ev.CLAIM_CORRECTED else "Evidence"
@@ -92,4 +98,18 @@ def build_feed(
             lines.append(f"By: {c['by']}")
         entry.content("\n".join(lines) or entry.title(), type="text")
         entry.summary(c["evidence"] or change_title(c, claim))
-    return fg.atom_str(pretty=True)
+    return _with_links(fg.atom_str(pretty=False), entry_links)
+
+
+def _with_links(document: bytes, entry_links: list[list[dict[str, str]]]) -> bytes:
+    """Add each entry's links (feedgen 1.0 drops an entry link's rel, type and title)."""
+    root = etree.fromstring(document)
+    entries = root.findall(f"{{{ATOM_NS}}}entry")
+    for element, links in zip(entries, entry_links, strict=True):
+        for old in element.findall(f"{{{ATOM_NS}}}link"):
+            element.remove(old)
+        for link in links:
+            attrs = {k: v for k, v in link.items() if v}
+            etree.SubElement(element, f"{{{ATOM_NS}}}link", attrs)
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ from .atom import build_feed
 from .auth import COOKIE, SESSION_SECONDS, Auth, WriteRefused
 from .readmodel import CHANGE_TYPES, ReadModel, change_json, claim_json
 
+log = logging.getLogger("monitor.web")
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 50
 MAX_EVENTS = 1000
@@ -203,7 +205,7 @@ class Web:
         logged_in = self.auth.session_nonce(request) is not None
         flash = request.query_params.get("flash")
         snap = self.rm.cached_claims(head) or await run_in_threadpool(self.rm.claims, head)
-        key = ("claims", q, logged_in, flash)
+        key = ("claims", q, logged_in, flash, request.query_params.get("error"))
         body = snap.rendered.get(key)
         if body is None:
             needle = q.lower()
@@ -708,6 +710,7 @@ def create_app(app: App, *, token: str | None = None, base_url: str | None = Non
         return web.error_response(request, status, str(detail))
 
     async def crashed(request: Request, exc: Exception) -> Response:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return web.error_response(request, 500, f"internal error: {type(exc).__name__}")
 
     starlette = Starlette(
