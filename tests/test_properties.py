@@ -202,6 +202,16 @@ def test_the_replay_fast_path_equals_the_domain_fold(steps):
     from monitor.services.replay import fold_rows
 
     log = build_chain(steps)
-    rows = [(e.position, e.stream, e.version, e.type, e.recorded_at, canonical_json(e.data),
-             e.schema_version) for e in log]
+    rows = [
+        (
+            e.position,
+            e.stream,
+            e.version,
+            e.type,
+            e.recorded_at,
+            canonical_json(e.data),
+            e.schema_version,
+        )
+        for e in log
+    ]
     assert fold_rows(rows) == fold(log)
