@@ -67,7 +67,6 @@ def page(browser, site):
     pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
 
-
     def console(m) -> None:  # noqa: ANN001
         # A refused login answers 403, which the browser logs; everything else is a problem.
         if m.type == "error" and "status of 403" not in m.text:
@@ -120,7 +119,7 @@ def test_click_through_every_page(page):
     ]:
         page.click(f"header nav >> text={label}")
         assert page.locator("h1").inner_text().startswith(heading)
-        assert page.locator(f"header nav a[aria-current=page]").inner_text() == label
+        assert page.locator("header nav a[aria-current=page]").inner_text() == label
 
     page.click("header nav >> text=Changes")
     assert "unapproved → approved" in page.inner_text("ol.timeline")
