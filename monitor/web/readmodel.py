@@ -10,6 +10,7 @@ last seen, never by re-reading the whole log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ class ReadModel:
         self._snapshot: ClaimsSnapshot | None = None
         self._summaries: dict[str, ClaimSummary] = {}
         self._summary_position = 0
+        self._local = threading.local()
 
     def _connect(self):  # noqa: ANN202 - a SQLAlchemy connection context
         return self.app.engine.connect()
@@ -139,6 +141,31 @@ class ReadModel:
         """The last position in the log (0 when empty): the version of every log-derived page."""
         with translate_errors(self.app.settings.database_url), self._connect() as conn:
             return conn.exec_driver_sql("SELECT max(position) FROM events").scalar() or 0
+
+    def head_fast(self) -> int:
+        """`head()` on a DBAPI connection this thread keeps open: the hot reads ask for the
+        head on every request, and a pool checkout costs more than the indexed query itself.
+        The statement ends its transaction at once (PostgreSQL must not sit idle in one)."""
+        raw = getattr(self._local, "raw", None)
+        try:
+            if raw is None:
+                with translate_errors(self.app.settings.database_url):
+                    raw = self._local.raw = self.app.engine.raw_connection()
+            cur = raw.cursor()
+            try:
+                cur.execute("SELECT max(position) FROM events")
+                value = cur.fetchone()[0]
+            finally:
+                cur.close()
+            raw.rollback()
+            return value or 0
+        except Exception:
+            # A broken connection (a restarted database): forget it; the next call reconnects.
+            self._local.raw = None
+            if raw is not None:
+                with contextlib.suppress(Exception):  # already broken
+                    raw.invalidate()
+            return self.head()
 
     # ---- claims ------------------------------------------------------------------------
     def cached_claims(self, head: int) -> ClaimsSnapshot | None:
