@@ -37,10 +37,16 @@ def test_reads_with_etags_and_304(site):
     assert na3["status"] == "approved"
     assert na3["last_change"]["type"] == "ClaimStatusChanged"
     assert na3["confidence"] == pytest.approx(0.9)
+    # httpx asks for gzip: the compressed variant has its own ETag, the head position.
+    assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
     etag = r.headers["etag"]
-    assert etag == f'"p{health["position"]}"'
+    assert etag == f'"p{health["position"]}-gz"'
     again = httpx.get(base + "/api/claims", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
+    plain = httpx.get(base + "/api/claims", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == body
+    assert plain.headers["etag"] == f'"p{health["position"]}"'
+    assert plain.headers["x-content-type-options"] == "nosniff"
 
     for path in (
         f"/api/claims/{CLAIM}",

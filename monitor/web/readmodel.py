@@ -86,6 +86,7 @@ class ClaimsSnapshot:
     summaries: dict[str, ClaimSummary]
     body: bytes
     rendered: dict[Any, bytes] = field(default_factory=dict)
+    gzipped: dict[Any, bytes] = field(default_factory=dict)
 
 
 def claim_json(claim: Claim, summary: ClaimSummary | None) -> dict[str, Any]:
