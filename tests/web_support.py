@@ -62,12 +62,12 @@ def monitor(
     )
 
 
-def make_site(folder: Path, db_url: str) -> Path:
+def make_site(folder: Path, db_url: str, title: str = MARKUP_TITLE) -> Path:
     """A config and a database holding the baseline, two reports and one change."""
     from xml.sax.saxutils import escape
 
     feed = folder / "feed.xml"
-    feed.write_text(RSS.format(title=escape(MARKUP_TITLE)), encoding="utf-8")
+    feed.write_text(RSS.format(title=escape(title)), encoding="utf-8")
     config = folder / "monitor.toml"
     config.write_text(
         f"""
