@@ -85,7 +85,7 @@ class ClaimsSnapshot:
     claims: list[Claim]
     summaries: dict[str, ClaimSummary]
     body: bytes
-    rendered: dict[Any, bytes] = field(default_factory=dict)
+    rendered: dict[Any, tuple[bytes, str]] = field(default_factory=dict)
     gzipped: dict[Any, bytes] = field(default_factory=dict)
 
 

@@ -243,8 +243,8 @@ class Web:
         flash = request.query_params.get("flash")
         snap = self.rm.cached_claims(head) or await run_in_threadpool(self.rm.claims, head)
         key = ("claims", q, logged_in, flash, request.query_params.get("error"))
-        body = snap.rendered.get(key)
-        if body is None:
+        cached = snap.rendered.get(key)
+        if cached is None:
             needle = q.lower()
             rows = [
                 (c, snap.summaries.get(c.id))
@@ -255,14 +255,21 @@ class Web:
                 or needle in c.status
                 or needle in (c.value or "").lower()
             ]
-            body = self.render_bytes(
-                request, "claims.html", rows=rows, q=q, total=len(snap.claims), position=head
+            body = await run_in_threadpool(
+                self.render_bytes,
+                request,
+                "claims.html",
+                rows=rows,
+                q=q,
+                total=len(snap.claims),
+                position=head,
             )
+            # Hashed once per head and variant, not per request: the page is ~400 kB.
+            cached = (body, etag_of(body))
             if len(snap.rendered) < 64:
-                snap.rendered[key] = body
-        return await snapshot_response(
-            request, snap, key, body, "text/html; charset=utf-8", etag_of(body)
-        )
+                snap.rendered[key] = cached
+        body, etag = cached
+        return await snapshot_response(request, snap, key, body, "text/html; charset=utf-8", etag)
 
     async def claim_page(self, request: Request) -> Response:
         claim_id = request.path_params["claim_id"]
