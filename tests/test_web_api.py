@@ -208,6 +208,9 @@ def test_form_writes_need_session_csrf_and_same_origin(site):
         assert cross.status_code == 403 and "cross-origin" in cross.text
         done = client.post(f"/claims/{CLAIM}/correct", data={**form, "csrf": csrf})
         assert done.status_code == 303 and "correction+recorded" in done.headers["location"]
+    # A crafted link cannot put words on the page: notices are signed by the server.
+    crafted = httpx.get(f"{base}/claims", params={"error": "Session expired: log in at evil"})
+    assert "log in at evil" not in crafted.text
     # Another client (no cookie) cannot reuse the CSRF token.
     assert (
         httpx.post(f"{base}/claims/{CLAIM}/correct", data={**form, "csrf": csrf}).status_code == 403

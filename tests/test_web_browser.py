@@ -138,6 +138,8 @@ def test_click_through_every_page(page):
     assert CLAIM in item.inner_text()
     page.click("header nav >> text=Outbox")
     assert "pending" in page.inner_text("table")
+    page.click(f"table >> text=ClaimStatusChanged {CLAIM}")
+    page.wait_for_url(f"**/claims/{CLAIM}#event-*")
 
 
 def test_markup_in_report_titles_is_text(page):

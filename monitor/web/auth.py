@@ -62,6 +62,18 @@ class Auth:
         nonce = self.session_nonce(request)
         return self._mac("csrf", nonce) if nonce else None
 
+    def sign_notice(self, kind: str, text: str) -> str:
+        """A redirect's message travels in the URL; signed, so a crafted link cannot make the
+        dashboard display words of someone else's choosing."""
+        return self._mac(f"notice-{kind}", text)[:32]
+
+    def notice(self, request: Request, kind: str) -> str | None:
+        text = request.query_params.get(kind)
+        if not text or self._key is None:
+            return None
+        given = request.query_params.get("sig", "")
+        return text if hmac.compare_digest(given, self.sign_notice(kind, text)) else None
+
     def bearer_ok(self, request: Request) -> bool:
         """API clients send `Authorization: Bearer TOKEN` (no cookie, so no CSRF risk)."""
         scheme, _, given = request.headers.get("authorization", "").partition(" ")

@@ -259,6 +259,16 @@ class ReadModel:
         with translate_errors(self.app.settings.database_url), self._connect() as conn:
             return [row_to_event(tuple(r)) for r in conn.execute(query)]
 
+    def event_labels(self, positions: list[int]) -> dict[int, tuple[str, str]]:
+        """(type, stream) of some events: what each outbox row is about."""
+        if not positions:
+            return {}
+        query = select(events_table.c.position, events_table.c.type, events_table.c.stream).where(
+            events_table.c.position.in_(sorted(set(positions)))
+        )
+        with translate_errors(self.app.settings.database_url), self._connect() as conn:
+            return {p: (t, st) for p, t, st in conn.execute(query)}
+
     def position_at(self, moment: str) -> int:
         return self.app.store.position_at(moment)
 

@@ -213,8 +213,8 @@ class Web:
         return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-cache"})
 
     def render_bytes(self, request: Request, name: str, **context: Any) -> bytes:
-        context.setdefault("flash", request.query_params.get("flash"))
-        context.setdefault("error", request.query_params.get("error"))
+        context.setdefault("flash", self.auth.notice(request, "flash"))
+        context.setdefault("error", self.auth.notice(request, "error"))
         return (
             self.templates.get_template(name)
             .render(
@@ -240,9 +240,9 @@ class Web:
         q = request.query_params.get("q", "").strip()
         head = await self.head()
         logged_in = self.auth.session_nonce(request) is not None
-        flash = request.query_params.get("flash")
+        flash = self.auth.notice(request, "flash")
         snap = self.rm.cached_claims(head) or await run_in_threadpool(self.rm.claims, head)
-        key = ("claims", q, logged_in, flash, request.query_params.get("error"))
+        key = ("claims", q, logged_in, flash, self.auth.notice(request, "error"))
         cached = snap.rendered.get(key)
         if cached is None:
             needle = q.lower()
@@ -359,8 +359,15 @@ class Web:
             counts: dict[str, int] = {}
             for row in list_outbox(self.app, None, None):
                 counts[row["state"]] = counts.get(row["state"], 0) + 1
+            labels = self.rm.event_labels([r["event_position"] for r in rows])
             return self.render(
-                request, "outbox.html", rows=rows, state=state, states=STATES, counts=counts
+                request,
+                "outbox.html",
+                rows=rows,
+                labels=labels,
+                state=state,
+                states=STATES,
+                counts=counts,
             )
 
         return await run_in_threadpool(build)
@@ -410,8 +417,11 @@ class Web:
         try:
             message = await run_in_threadpool(action, form)
         except MonitorError as exc:
-            return RedirectResponse(_with(back, error=str(exc)), status_code=303)
-        return RedirectResponse(_with(back, flash=message), status_code=303)
+            return RedirectResponse(self._with_notice(back, "error", str(exc)), status_code=303)
+        return RedirectResponse(self._with_notice(back, "flash", message), status_code=303)
+
+    def _with_notice(self, path: str, kind: str, text: str) -> str:
+        return _with(path, **{kind: text, "sig": self.auth.sign_notice(kind, text)})
 
     async def correct(self, request: Request) -> Response:
         claim_id = request.path_params["claim_id"]
