@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from web_support import monitor
+import httpx
+from web_support import monitor, serving
 
 
 def test_web_section_is_validated(tmp_path):
@@ -48,3 +49,13 @@ def test_serve_refuses_a_short_token(tmp_path):
     done = monitor(tmp_path, "--db", f"sqlite:///{tmp_path / 'm.db'}", "serve", env=env)
     assert done.returncode == 2
     assert "MONITOR_WEB_TOKEN: the web token must be at least 16 characters" in done.stderr
+
+
+def test_serve_works_with_no_configuration_on_the_embedded_database(tmp_path):
+    """A first-time user: no config, no database; `monitor serve` creates and shows them."""
+    with serving(tmp_path, None, token=None) as base:
+        assert base.startswith("http://127.0.0.1:")
+        claims = httpx.get(base + "/api/claims").json()
+        assert claims["count"] == 17
+        assert httpx.get(base + "/api/health").json()["read_only"] is True
+    assert (tmp_path / "monitor.db").is_file()

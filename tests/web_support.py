@@ -98,23 +98,15 @@ backoff_base = 3600
 
 
 @contextmanager
-def serving(folder: Path, config: Path, *, token: str | None = TOKEN) -> Iterator[str]:
+def serving(folder: Path, config: Path | None, *, token: str | None = TOKEN) -> Iterator[str]:
     """`monitor serve` in a child process; yields its base URL, stops it on exit."""
     port = free_port()
     env = _env()
     if token:
         env["MONITOR_WEB_TOKEN"] = token
+    options = ["--config", str(config)] if config else []
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "monitor.cli",
-            "--config",
-            str(config),
-            "serve",
-            "--port",
-            str(port),
-        ],
+        [sys.executable, "-m", "monitor.cli", *options, "serve", "--port", str(port)],
         cwd=folder,
         env=env,
         stdout=subprocess.PIPE,
