@@ -83,17 +83,32 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+SERVER_PID = 0
+
+
 def wrk(url: str, seconds: int, connections: int, headers: list[str] | None = None) -> dict:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for h in headers or []:
         cmd += ["-H", h]
+    cpu = cpu_seconds(SERVER_PID)
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(SERVER_PID) - cpu
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     pct = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": round(rps),
+        # Server CPU per request: what one request costs, whatever else the machine runs.
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(total, 1), 3),
+        "server_cpu_share": round(cpu / seconds, 2),
         "p50_ms": pct.get("50"),
         "p99_ms": pct.get("99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -124,6 +139,8 @@ def main() -> None:
         cwd=args.workdir,
         env=env,
     )
+    global SERVER_PID
+    SERVER_PID = server.pid
     base = f"http://127.0.0.1:{port}"
     result: dict = {
         "events": args.events,
@@ -160,6 +177,9 @@ def main() -> None:
         etag = first.headers["etag"]
         result["api_claims_304"] = wrk(
             base + "/api/claims", args.seconds, args.connections, [f"If-None-Match: {etag}"]
+        )
+        result["api_claims_gzip"] = wrk(
+            base + "/api/claims", args.seconds, args.connections, ["Accept-Encoding: gzip"]
         )
         # A change moves the head: the next read rebuilds the claims (incrementally).
         httpx.post(
