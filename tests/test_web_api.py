@@ -282,3 +282,20 @@ def test_atom_feeds_parse_and_follow_the_rules(site):
 
 def entry_position(document: bytes) -> str:
     return re.search(rb"#event-(\d+)", document).group(1).decode()
+
+
+def test_the_claim_page_as_of_a_past_moment(site):
+    _, _, base = site
+    history = httpx.get(f"{base}/api/claims/{CLAIM}/history").json()["events"]
+    asserted, changed = history
+    assert asserted["recorded_at"] < changed["recorded_at"]
+
+    def state_at(moment: str) -> str:
+        page = httpx.get(f"{base}/claims/{CLAIM}", params={"as_of": moment}).text
+        return re.search(r'<dl class="state">.*?class="status s-([a-z-]+)"', page, re.S).group(1)
+
+    assert state_at(asserted["recorded_at"]) == "unapproved"
+    assert state_at(changed["recorded_at"]) == "approved"
+    assert "not yet known" in httpx.get(f"{base}/claims/{CLAIM}?as_of=2001-01-01").text
+    bad = httpx.get(f"{base}/claims/{CLAIM}?as_of=last+week")
+    assert bad.status_code == 400 and "as_of: &#39;last week&#39; is not an ISO 8601" in bad.text

@@ -32,6 +32,8 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..app import App
 from ..domain import events as ev
+from ..domain.claims import Claim
+from ..domain.fold import evolve_claim
 from ..domain.statuses import STATUSES
 from ..errors import (
     ConcurrencyError,
@@ -44,7 +46,6 @@ from ..errors import (
 )
 from ..services import claims as claim_service
 from ..services import feeds as feed_service
-from ..services.replay import fold_log
 from ..timeparse import parse_moment, parse_since
 from . import openapi
 from .atom import build_feed
@@ -280,13 +281,15 @@ class Web:
         claim = claim_service.require_claim(self.app, claim_id)
         until = None
         if as_of:
-            moment = parse_moment(as_of, option="as_of")
-            until = self.rm.position_at(moment)
-            past = fold_log(self.app.store, until=until).claims.get(claim_id)
-            shown = past
-        else:
-            shown = claim
+            until = self.rm.position_at(parse_moment(as_of, option="as_of"))
         timeline = self.rm.claim_events(claim_id, until=until)
+        shown: Claim | None = claim
+        if as_of:
+            # The claim as of then: its own stream folded up to that position (the same
+            # evolve function as replay, without reading the rest of the log).
+            shown = None
+            for e in timeline:
+                shown = evolve_claim(shown, e.type, e.data, e.position, e.version, e.recorded_at)
         return self.render(
             request,
             "claim.html",
