@@ -334,8 +334,10 @@ class ReadModel:
                     break
         return found
 
-    def report_claims(self, keys: list[str]) -> dict[str, list[str]]:
-        """Which claims each report said something about (for the reports page)."""
+    def report_claims(self, keys: list[str], since: int = 0) -> dict[str, list[str]]:
+        """Which claims each report said something about (for the reports page). Claim events
+        follow their report in the log, so only positions from `since` (the oldest report's)
+        are read."""
         if not keys:
             return {}
         out: dict[str, list[str]] = {}
@@ -343,7 +345,11 @@ class ReadModel:
         if not conds:
             return {}
         query = select(events_table.c.stream, events_table.c.data).where(
-            and_(events_table.c.stream.like("claim/%"), or_(*conds))
+            and_(
+                events_table.c.position > since,
+                events_table.c.stream.like("claim/%"),
+                or_(*conds),
+            )
         )
         with translate_errors(self.app.settings.database_url), self._connect() as conn:
             for stream, data in conn.execute(query):

@@ -335,7 +335,10 @@ class Web:
             if claim:
                 claim_service.require_claim(self.app, claim)
             found = self.rm.search_reports(q, claim, feed=feed)
-            about = self.rm.report_claims([r["key"] for r in found if r["key"]])
+            about = self.rm.report_claims(
+                [r["key"] for r in found if r["key"]],
+                since=min((r["position"] for r in found), default=0),
+            )
             snap = self.rm.claims()
             return self.render(
                 request,
