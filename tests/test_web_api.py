@@ -47,6 +47,9 @@ def test_reads_with_etags_and_304(site):
     assert "content-encoding" not in plain.headers and plain.json() == body
     assert plain.headers["etag"] == f'"p{health["position"]}"'
     assert plain.headers["x-content-type-options"] == "nosniff"
+    head = httpx.head(base + "/api/claims", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(plain.content)
 
     for path in (
         f"/api/claims/{CLAIM}",

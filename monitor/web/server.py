@@ -744,7 +744,69 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(app: App, *, token: str | None = None, base_url: str | None = None) -> Starlette:
+class ClaimsFastPath:
+    """`GET /api/claims` answered from the head-keyed cache before Starlette's routing.
+
+    It is the endpoint dashboards and scripts poll; with the claims already encoded (and
+    compressed) for the current head, what is left is one indexed lookup of the head and the
+    write, so the request/response objects, routing and middleware would be most of its cost.
+    Anything it cannot answer from the cache (a cold cache after an append, an error) goes on
+    to the full app, which builds the cache.
+    """
+
+    def __init__(self, app: Any, web: Web) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != "/api/claims"
+            or scope["method"] not in ("GET", "HEAD")
+        ):
+            await self.app(scope, receive, send)
+            return
+        try:
+            head = self.web.rm.head_fast()
+        except MonitorError:
+            await self.app(scope, receive, send)
+            return
+        snap = self.web.rm.cached_claims(head)
+        if snap is None:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        gz = b"gzip" in headers.get(b"accept-encoding", b"") and len(snap.body) >= GZIP_MIN
+        etag = f'"p{head}-gz"' if gz else f'"p{head}"'
+        body = snap.gzipped.get("api") if gz else snap.body
+        given = headers.get(b"if-none-match")
+        fresh = given is not None and any(
+            t.strip().removeprefix("W/") == etag for t in given.decode("latin-1").split(",")
+        )
+        if body is None and not fresh:
+            await self.app(scope, receive, send)  # the gzip variant is not made yet
+            return
+        out = [
+            (b"etag", etag.encode()),
+            (b"cache-control", b"no-cache"),
+            (b"vary", b"Accept-Encoding"),
+            *SECURITY_HEADERS,
+        ]
+        if fresh:
+            await send({"type": "http.response.start", "status": 304, "headers": out})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        assert body is not None
+        out += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        if gz:
+            out.append((b"content-encoding", b"gzip"))
+        await send({"type": "http.response.start", "status": 200, "headers": out})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
+
+def create_app(app: App, *, token: str | None = None, base_url: str | None = None) -> Any:
     """The ASGI app for `monitor serve` (and for tests, served by a real uvicorn)."""
     web = Web(app, token=token, base_url=base_url)
 
@@ -816,4 +878,4 @@ def create_app(app: App, *, token: str | None = None, base_url: str | None = Non
         exception_handlers={HTTPException: not_found, Exception: crashed},
     )
     starlette.state.web = web
-    return starlette
+    return ClaimsFastPath(starlette, web)
