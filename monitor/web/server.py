@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -446,7 +447,7 @@ class Web:
             )
             return f"correction recorded as event #{recorded.position}"
 
-        return await self._write(request, action, f"/claims/{claim_id}")
+        return await self._write(request, action, f"/claims/{quote(claim_id)}")
 
     async def add_feed(self, request: Request) -> Response:
         def action(form: dict[str, str]) -> str:
@@ -482,22 +483,35 @@ class Web:
 
     # ---- Atom --------------------------------------------------------------------------
     async def changes_atom(self, request: Request) -> Response:
-        def build() -> Response:
-            found = self.rm.changes(limit=PAGE_SIZE)
-            body = build_feed(
-                domain=self.domain,
-                base_url=self.public_base(request),
-                self_path="/changes.atom",
-                alternate_path="/changes",
-                feed_key="changes",
-                title="monitor: changes",
-                subtitle="Every change of a tracked claim, with its evidence",
-                changes=found,
-                claims={c.id: c for c in self.rm.claims().claims},
-            )
-            return cached_response(request, body, "application/atom+xml; charset=utf-8")
+        """Feed readers poll this: built once per log head (and base URL), then served from
+        memory, with a 304 to readers that send the ETag back."""
+        head = await self.head()
+        snap = self.rm.cached_claims(head) or await run_in_threadpool(self.rm.claims, head)
+        key = ("changes.atom", self.public_base(request))
+        cached = snap.rendered.get(key)
+        if cached is None:
+            body = await run_in_threadpool(self._changes_atom, request, snap)
+            cached = (body, etag_of(body))
+            if len(snap.rendered) < 64:
+                snap.rendered[key] = cached
+        body, etag = cached
+        return await snapshot_response(
+            request, snap, key, body, "application/atom+xml; charset=utf-8", etag
+        )
 
-        return await run_in_threadpool(build)
+    def _changes_atom(self, request: Request, snap: ClaimsSnapshot) -> bytes:
+        found = self.rm.changes(before=snap.position + 1, limit=PAGE_SIZE)
+        return build_feed(
+            domain=self.domain,
+            base_url=self.public_base(request),
+            self_path="/changes.atom",
+            alternate_path="/changes",
+            feed_key="changes",
+            title="monitor: changes",
+            subtitle="Every change of a tracked claim, with its evidence",
+            changes=found,
+            claims={c.id: c for c in snap.claims},
+        )
 
     async def claim_atom(self, request: Request) -> Response:
         claim_id = request.path_params["claim_id"]
