@@ -126,6 +126,9 @@ def test_click_through_every_page(page):
     page.click("header nav >> text=Feeds")
     feed = page.locator("#feed-autonews").inner_text()
     assert "Auto news" in feed and "ok" in feed and "2" in feed
+    page.click("#feed-autonews >> td[data-label=Reports] a")
+    page.wait_for_url("**/reports?feed=autonews")
+    assert page.locator("ol.reports li").count() == 2
     page.click("header nav >> text=Reports")
     assert page.locator("ol.reports li").count() == 2
     page.fill("input[name=q]", "battery")
