@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import click
@@ -34,6 +35,12 @@ def register(cli: click.Group) -> None:
         """
         import uvicorn
 
+        if base_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+            raise click.BadParameter(
+                f"{base_url!r} is not an http(s) URL (e.g. https://monitor.example.org)",
+                param_hint="--base-url",
+            )
+
         from .app import ensure_schema, init
         from .store.db import safe_url, translate_errors
         from .web.server import create_app
@@ -44,7 +51,10 @@ def register(cli: click.Group) -> None:
 
         with translate_errors(app.settings.database_url):
             fresh = "events" not in inspect(app.engine).get_table_names()
-        init(app) if fresh else ensure_schema(app)
+        if fresh:
+            init(app)
+        else:
+            ensure_schema(app)
         token = web_cfg.write_token()
         if token is not None and len(token) < 16:
             raise ConfigError(f"{web_cfg.token_env}: the web token must be at least 16 characters")

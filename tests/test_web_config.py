@@ -59,3 +59,13 @@ def test_serve_works_with_no_configuration_on_the_embedded_database(tmp_path):
         assert claims["count"] == 17
         assert httpx.get(base + "/api/health").json()["read_only"] is True
     assert (tmp_path / "monitor.db").is_file()
+
+
+def test_serve_refuses_a_base_url_that_is_not_http(tmp_path):
+    done = monitor(
+        tmp_path, "--db", f"sqlite:///{tmp_path / 'm.db'}", "serve", "--base-url", "ftp:x"
+    )
+    assert done.returncode == 2
+    assert "--base-url: 'ftp:x' is not an http(s) URL" in done.stderr.replace("\n", " ") or (
+        "Invalid value for --base-url" in done.stderr
+    )
