@@ -461,6 +461,11 @@ from .cli_doctor import register as register_doctor  # noqa: E402
 register_doctor(cli)
 
 
+from .cli_web import register as register_web  # noqa: E402
+
+register_web(cli)
+
+
 def main() -> None:
     cli(prog_name="monitor")
 

@@ -98,7 +98,17 @@ class DeliveryConfig:
 
 @dataclass(frozen=True)
 class WebConfig:
-    base_url: str | None = None  # where the web UI is reached; mails link to it
+    """`monitor serve`: bound to this machine unless told otherwise; no token means read-only."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str | None = None
+    token: str | None = None
+    token_env: str = "MONITOR_WEB_TOKEN"
+
+    def write_token(self) -> str | None:
+        """The environment wins over the file, so a secret need not live in the TOML."""
+        return os.environ.get(self.token_env) or self.token or None
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,8 @@ class Settings:
     smtp: SmtpConfig | None = None
     mail: MailConfig = field(default_factory=MailConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
-    web: WebConfig = field(default_factory=WebConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -275,6 +285,6 @@ def load_settings(
         smtp=smtp,
         mail=mail,
         delivery=DeliveryConfig(**raw.get("delivery", {})),
-        web=WebConfig(base_url=raw.get("web", {}).get("base_url")),
         subscriptions=subscriptions,
+        web=WebConfig(**raw.get("web", {})),
     )

@@ -174,7 +174,7 @@ def test_a_compose_spec_violation_is_caught() -> None:
 
 def test_the_services_are_postgres_mailpit_and_the_monitor() -> None:
     services = load_compose()["services"]
-    assert set(services) == {"postgres", "mailpit", "monitor"}
+    assert set(services) == {"postgres", "mailpit", "monitor", "web"}
     assert services["postgres"]["image"].startswith("postgres:16")
     name, _, tag = services["mailpit"]["image"].partition(":")
     assert name == "axllent/mailpit"

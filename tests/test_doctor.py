@@ -101,6 +101,7 @@ def test_a_healthy_installation_passes_every_check_and_exits_0(
         "subscriptions": "ok",
         "log": "ok",
         "smtp": "ok",
+        "web": "ok",
         "feed local": "ok",
     }
     assert checks["config"]["details"]["path"] == str((tmp_path / "monitor.toml").resolve())
@@ -121,7 +122,7 @@ def test_the_text_report_says_all_checks_passed(
     proc = monitor(tmp_path, "doctor")
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "all 5 checks passed" in proc.stdout
+    assert "all 6 checks passed" in proc.stdout
     assert f"{smtp.host}:{smtp.port} answers EHLO" in proc.stdout
 
 
@@ -164,7 +165,7 @@ def test_an_smtp_port_that_refuses_fails_with_a_hint_and_exit_1(
     assert text.returncode == 1
     assert "FAIL  smtp" in text.stdout
     assert "fix: is the SMTP server running" in text.stdout
-    assert "1 of 5 checks failed: smtp" in text.stdout
+    assert "1 of 6 checks failed: smtp" in text.stdout
 
 
 def test_a_feed_that_404s_fails_with_a_hint_and_exit_1(

@@ -38,6 +38,8 @@ def test_the_wheel_ships_schemas_and_events_and_runs_from_an_empty_directory(tmp
     assert "monitor/_data/events/bmw-neue-klasse-2024.jsonl" in names
     assert any(n.startswith("monitor/notify/templates/") for n in names)
     assert "monitor/detect/lexicon.json" in names
+    assert "monitor/web/templates/claims.html" in names
+    assert "monitor/web/static/style.css" in names
     assert any(n.startswith("monitor/store/migrations/versions/") for n in names)
 
     site = tmp_path / "site"

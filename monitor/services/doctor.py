@@ -656,6 +656,9 @@ def run_checks(opts: Options) -> Report:
             if opts.verify:
                 report.checks.append(check_chain(app))
         report.checks.append(check_mail(settings, opts.timeout))
+        from ..web.doctor import check_web
+
+        report.checks.append(check_web(settings))
         if opts.quick:
             report.checks.append(Check("feeds", "skip", "skipped (--quick)"))
         else:
