@@ -13,6 +13,7 @@ from sqlalchemy import Engine, inspect
 from .baseline import baseline_events
 from .config import Settings
 from .errors import StoreError
+from .feeds.fetch import FetchPolicy
 from .resources import shipped_baseline
 from .store.db import make_engine, safe_url, translate_errors
 from .store.eventstore import AppendResult, EventStore, Projector
@@ -39,6 +40,17 @@ def bootstrap(settings: Settings, extra_projectors: list[Projector] | None = Non
     projectors: list[Projector] = [claims, *(extra_projectors or [])]
     store = EventStore(engine, projectors, url=settings.database_url)
     return App(settings, engine, store, claims, projectors)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetch limits and address policy of `[polling]`, for every fetcher of the process."""
+    p = settings.polling
+    return FetchPolicy(
+        timeout_connect=p.connect_timeout,
+        timeout_read=p.read_timeout,
+        max_bytes=p.max_bytes,
+        allow_private=p.allow_private,
+    )
 
 
 def ensure_schema(app: App) -> None:

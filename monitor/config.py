@@ -46,6 +46,7 @@ class PollingConfig:
     backoff_cap: float = 6 * 3600.0
     jitter: float = 0.1
     max_entries: int = 10_000
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import OperationalError
 
-from ..app import App
+from ..app import App, fetch_policy
 from ..domain import events as ev
 from ..domain.observations import Report
 from ..errors import StoreError
-from ..feeds.fetch import Fetcher, FetchPolicy, FetchResult
+from ..feeds.fetch import Fetcher, FetchResult
 from ..feeds.parse import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from ..feeds.politeness import HostGate, backoff_seconds, host_key, jittered_interval
 from ..store.db import is_sqlite
@@ -268,12 +268,7 @@ class Poller:
         self.app = app
         p = app.settings.polling
         self.fetcher = fetcher or Fetcher(
-            FetchPolicy(
-                timeout_connect=p.connect_timeout,
-                timeout_read=p.read_timeout,
-                max_bytes=p.max_bytes,
-            ),
-            max_connections=max(16, 2 * p.workers),
+            fetch_policy(app.settings), max_connections=max(16, 2 * p.workers)
         )
         self.gate = gate or HostGate(min_gap=p.host_gap)
         self.rng = rng or random.Random()
