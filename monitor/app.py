@@ -17,6 +17,7 @@ from .feeds.fetch import FetchPolicy
 from .resources import shipped_baseline
 from .store.db import make_engine, safe_url, translate_errors
 from .store.eventstore import AppendResult, EventStore, Projector
+from .store.integrity import Integrity
 from .store.migrate import is_current, upgrade
 from .store.projections import ClaimsProjector
 
@@ -38,7 +39,12 @@ def bootstrap(settings: Settings, extra_projectors: list[Projector] | None = Non
     engine = make_engine(settings.database_url)
     claims = ClaimsProjector()
     projectors: list[Projector] = [claims, *(extra_projectors or [])]
-    store = EventStore(engine, projectors, url=settings.database_url)
+    integrity = Integrity(
+        key=settings.integrity.key(),
+        key_env=settings.integrity.key_env,
+        anchor_path=settings.integrity.anchor_path,
+    )
+    store = EventStore(engine, projectors, url=settings.database_url, integrity=integrity)
     return App(settings, engine, store, claims, projectors)
 
 

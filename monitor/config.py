@@ -81,6 +81,18 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class IntegrityConfig:
+    """`[integrity]`: where the head anchor is written, and which variable holds the chain key."""
+
+    anchor_path: Path | None = None
+    key_env: str | None = None
+
+    def key(self) -> bytes | None:
+        value = os.environ.get(self.key_env) if self.key_env else None
+        return value.encode("utf-8") if value else None
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_URL
     config_path: Path | None = None
@@ -95,6 +107,7 @@ class Settings:
     mail: MailConfig = field(default_factory=MailConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
+    integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -191,6 +204,11 @@ def load_settings(
     if not subscriptions:
         default_to = os.environ.get("MONITOR_MAIL_TO", "you@localhost")
         subscriptions = ({"name": "default", "to": [default_to], "claims": ["*"]},)
+    integ = raw.get("integrity", {})
+    integrity = IntegrityConfig(
+        anchor_path=(here / integ["anchor_path"]) if "anchor_path" in integ else None,
+        key_env=integ.get("key_env"),
+    )
     return Settings(
         database_url=url,
         config_path=path,
@@ -205,4 +223,5 @@ def load_settings(
         mail=mail,
         delivery=DeliveryConfig(**raw.get("delivery", {})),
         subscriptions=subscriptions,
+        integrity=integrity,
     )
