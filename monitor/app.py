@@ -44,7 +44,14 @@ def bootstrap(settings: Settings, extra_projectors: list[Projector] | None = Non
         key_env=settings.integrity.key_env,
         anchor_path=settings.integrity.anchor_path,
     )
-    store = EventStore(engine, projectors, url=settings.database_url, integrity=integrity)
+    store = EventStore(
+        engine,
+        projectors,
+        url=settings.database_url,
+        integrity=integrity,
+        lock_timeout=settings.lock_timeout,
+        statement_timeout=settings.statement_timeout,
+    )
     return App(settings, engine, store, claims, projectors)
 
 

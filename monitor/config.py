@@ -108,6 +108,8 @@ class Settings:
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
+    lock_timeout: float = 30.0  # seconds a writer waits for the append lock
+    statement_timeout: float = 300.0  # PostgreSQL: seconds one writer statement may run
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -224,4 +226,6 @@ def load_settings(
         delivery=DeliveryConfig(**raw.get("delivery", {})),
         subscriptions=subscriptions,
         integrity=integrity,
+        lock_timeout=float(raw.get("database", {}).get("lock_timeout", 30.0)),
+        statement_timeout=float(raw.get("database", {}).get("statement_timeout", 300.0)),
     )

@@ -123,6 +123,8 @@ class EventStore:
         clock: Callable[[], str] = utc_now_iso,
         url: str | None = None,
         integrity: Integrity | None = None,
+        lock_timeout: float = 30.0,
+        statement_timeout: float = 300.0,
     ) -> None:
         self.engine = engine
         self.integrity = integrity or Integrity()
@@ -148,6 +150,14 @@ class EventStore:
             " h.position, h.hash, h.recorded_at FROM (SELECT 1 AS one) AS o LEFT JOIN"
             " (SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1)"
             " AS h ON 1 = 1"
+        )
+        # PostgreSQL: the writer's timeouts are set for its transaction in the statement that
+        # takes the append lock (one round trip): a writer stuck on a statement cannot hold
+        # the lock for ever, and the others give up waiting (and retry) instead of piling up.
+        self._lock_sql = (
+            f"SELECT set_config('lock_timeout', '{max(1, int(lock_timeout * 1000))}ms', true),"
+            f" set_config('statement_timeout', '{max(1, int(statement_timeout * 1000))}ms',"
+            f" true), pg_advisory_xact_lock({ADVISORY_LOCK_ID})"
         )
         self._local = threading.local()
         self._conns: list[Connection] = []
@@ -189,7 +199,7 @@ class EventStore:
             try:
                 with conn.begin():
                     if not self._sqlite:
-                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_ID})")
+                        conn.exec_driver_sql(self._lock_sql)
                     writer = Writer(self, conn)
                     yield writer
                 if self._anchor is not None and writer.result.recorded:
