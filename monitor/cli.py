@@ -39,19 +39,10 @@ class Ctx:
     def app(self, *, migrate: bool = False) -> App:
         if self._app is None:
             settings = load_settings(self.config, self.db)
-            self._app = bootstrap(settings, extra_projectors=_extra_projectors(settings))
+            self._app = bootstrap(settings)  # every projector the daemon runs
             if not migrate:
                 require_schema(self._app)
         return self._app
-
-
-def _extra_projectors(settings) -> list:  # noqa: ANN001
-    """Projectors contributed by the feed and notification parts (empty until they exist)."""
-    try:
-        from .wiring import extra_projectors
-    except ImportError:
-        return []
-    return extra_projectors(settings)
 
 
 @contextmanager

@@ -328,10 +328,8 @@ def _claims_for_dry_run(c: Any) -> tuple[dict, str | None]:
 
 
 def _check_notify_config(app: App) -> None:
-    try:
-        from .notify.outbox import check_subscriptions
-    except ImportError:
-        return
+    from .notify.outbox import check_subscriptions
+
     check_subscriptions(app)
 
 

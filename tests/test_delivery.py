@@ -23,6 +23,7 @@ from monitor.notify.outbox import parse_iso
 from monitor.notify.render import thread_id_for
 
 MONITOR = Path(sys.executable).with_name("monitor")
+HERE = Path(__file__).resolve().parent
 IMMEDIATE = [{"name": "all", "to": [ALICE]}]
 DIGEST = [
     {
@@ -218,8 +219,12 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_message_id(tmp_path
     config, app = setup(tmp_path, smtp, sqlite_url)
     try:
         correct(app)
-        crashed = monitor(
-            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
+        crashed = subprocess.run(
+            [sys.executable, str(HERE / "crash_after_send.py"), str(config), sqlite_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "MONITOR_DATABASE_URL": ""},
         )
         assert crashed.returncode == 137, crashed.stderr
         [first] = smtp.wait_for(1)

@@ -16,14 +16,13 @@ exponential back-off with jitter capped at `delivery.backoff_cap`, and no attemp
 nothing is lost while the server is down for hours; a permanent one (5xx) makes it `dead` with
 the server's reply, until `monitor outbox retry ID`.
 
-Test hook: with MONITOR_TEST_CRASH_AFTER_SEND=1 the process exits (os._exit(137), like a
-SIGKILL) right after the server accepted a message and before it is marked delivered.
+A crash between send and mark (tests inject it with a transport wrapper, see
+tests/crash_after_send.py) leaves the row `sending`; it is sent again with the same Message-ID.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -50,7 +49,6 @@ from .render import MailContext, render_change, render_digest
 from .transports import DeliveryError, MaildirTransport, SmtpTransport, Transport
 
 LEASE: Final = timedelta(minutes=10)  # far longer than one SMTP transaction may take
-CRASH_HOOK_ENV: Final = "MONITOR_TEST_CRASH_AFTER_SEND"
 
 
 class UnknownOutboxRowError(MonitorError):
@@ -346,8 +344,6 @@ def _deliver(
         report.retried += 1
         # A reply code means this message's problem; no code, the server's (down, timeout).
         return exc.reply[:3].isdigit()
-    if os.environ.get(CRASH_HOOK_ENV) == "1":
-        os._exit(137)
     extra = {"message_id": msg["Message-ID"]} if rows[0].mode == "digest" else {}
     _finish(app, ids, owner, state=DELIVERED, delivered_at=iso(now), **extra)
     report.sent += 1

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import OperationalError
 
-from ..app import App, fetch_policy
+from ..app import App
 from ..domain import events as ev
 from ..domain.claims import Claim
 from ..domain.fold import claim_id_of, evolve_claim
@@ -309,13 +309,11 @@ class Poller:
     ) -> None:
         self.app = app
         p = app.settings.polling
-        self.fetcher = fetcher or Fetcher(
-            fetch_policy(app.settings), max_connections=max(16, 2 * p.workers)
-        )
+        self.fetcher = fetcher or app.make_fetcher(max_connections=max(16, 2 * p.workers))
         self.gate = gate or HostGate(min_gap=p.host_gap)
         self.rng = rng or random.Random()
         self.owner = owner or default_owner()
-        self.detectors = detectors or DetectorCache(app.settings)
+        self.detectors = detectors or app.detectors
         # A poll's fetch ends by its deadline; the margin covers parsing and diffing.
         self.lease_seconds = p.connect_timeout + p.read_timeout + 300
         # Feeds whose lease we could not release (the database was away): ours to take again.
