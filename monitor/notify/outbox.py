@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 
 from monitor.config import Settings
 from monitor.domain import events as ev
+from monitor.domain.claims import Claim
 from monitor.errors import ConfigError
 from monitor.store.projections import load_claims
-from monitor.store.tables import outbox
 
 from ..timeparse import log_time
 from .render import _group_of, message_id_for
@@ -36,7 +36,6 @@ from .subscriptions import (
 
 if TYPE_CHECKING:
     from monitor.app import App
-    from monitor.domain.claims import Claim
 
 # The event types a subscriber can hear of (ChangeSuspected, ClaimCorroborated never notify).
 NOTIFYING_TYPES: Final = frozenset().union(*EVENT_KINDS.values())
@@ -98,6 +97,12 @@ def check_subscriptions(app: App) -> list[Subscription]:
     return subs
 
 
+_ROW_COLUMNS: Final = (
+    "event_position", "subscription", "recipients", "mode", "period", "message_id", "state",
+    "attempts", "next_attempt_at", "created_at",
+)  # fmt: skip
+
+
 class OutboxProjector:
     """Queues one outbox row per (notifying event, matching subscription)."""
 
@@ -111,6 +116,7 @@ class OutboxProjector:
         self.domain = domain
         self.where = where
         self._subs: list[Subscription] | None = None
+        self._recipients_of: dict[str, tuple[Any, str, str]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxProjector:
@@ -137,15 +143,39 @@ class OutboxProjector:
         ids = {e.data.get("claim") for e in notifying}
         claim_ids = sorted(i for i in ids if isinstance(i, str))
         # The claims projector ran first in this transaction: the read model has the change.
-        claims = load_claims(conn, claim_ids) if claim_ids else {}
+        # The driver cursor, not Core: this runs inside every append that notifies, where
+        # building the statements cost more than running them.
+        cur = conn.connection.driver_connection.cursor()
+        m = "?" if conn.dialect.name == "sqlite" else "%s"
+        claims: dict[str, Claim] = {}
+        for i in range(0, len(claim_ids), 500):
+            chunk = claim_ids[i : i + 500]
+            marks = ", ".join([m] * len(chunk))
+            cur.execute(f"SELECT doc FROM claims WHERE id IN ({marks})", chunk)
+            for (doc,) in cur.fetchall():
+                claim = Claim.from_json(json.loads(doc))
+                claims[claim.id] = claim
         rows = [
-            self._row(event, sub)
+            tuple(self._row(event, sub).values())
             for event in notifying
             for sub in subs
             if matches(sub, event, claims.get(event.data.get("claim", "")))
         ]
         if rows:
-            conn.execute(outbox.insert(), rows)
+            sql = f"INSERT INTO outbox ({', '.join(_ROW_COLUMNS)}) VALUES ({', '.join([m] * 10)})"
+            if len(rows) == 1:
+                cur.execute(sql, rows[0])
+            else:
+                cur.executemany(sql, rows)
+
+    def _recipients(self, sub: Subscription) -> tuple[str, str]:
+        """A subscription's recipients as stored and as grouped for its Message-IDs: computed
+        once per subscription (parsing the addresses cost more than the rest of a row)."""
+        cached = self._recipients_of.get(sub.name)
+        if cached is None or cached[0] != sub.to:
+            cached = (sub.to, json.dumps(list(sub.to), ensure_ascii=False), _group_of(sub.to))
+            self._recipients_of[sub.name] = cached
+        return cached[1], cached[2]
 
     def _row(self, event: ev.RecordedEvent, sub: Subscription) -> dict[str, Any]:
         recorded = parse_iso(event.recorded_at)
@@ -154,14 +184,15 @@ class OutboxProjector:
         if sub.mode == "digest" and sub.digest is not None:
             period = sub.digest.period_key(recorded)
             due = sub.digest.due_at(period)
+        recipients, group = self._recipients(sub)
         return {
             "event_position": event.position,
             "subscription": sub.name,
-            "recipients": json.dumps(list(sub.to), ensure_ascii=False),
+            "recipients": recipients,
             "mode": sub.mode,
             "period": period,
             # Fixed now, from the event's hash: every (re)send of it carries the same id.
-            "message_id": message_id_for(event, _group_of(sub.to), self.domain),
+            "message_id": message_id_for(event, group, self.domain),
             "state": PENDING,
             "attempts": 0,
             "next_attempt_at": iso(due),

@@ -42,6 +42,9 @@ def get_position(conn: Connection, name: str) -> int:
     return value or 0
 
 
+_DOC_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps's own, without its checks
+
+
 def claim_row(claim: Claim) -> dict:
     return {
         "id": claim.id,
@@ -51,7 +54,7 @@ def claim_row(claim: Claim) -> dict:
         "updated_at": claim.updated_at,
         "version": claim.version,
         "position": claim.position,
-        "doc": json.dumps(claim.to_json(), ensure_ascii=False),
+        "doc": _DOC_ENCODER.encode(claim.to_json()),
     }
 
 
