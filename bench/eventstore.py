@@ -113,13 +113,27 @@ def open_store(path: Path, projections: bool = True) -> EventStore:
     return EventStore(engine, [], url=url)
 
 
-def median_appends(tmp: Path, name: str, gen, batch: int, projections: bool, passes: int):
-    """The median (and range) of ``passes`` append runs, each on a fresh database."""
-    runs = [
-        timed_appends(open_store(tmp / f"{name}-{i}.db", projections), gen(), batch)
-        for i in range(passes)
-    ]
-    return statistics.median(runs), min(runs), max(runs)
+CONFIGS = {  # name: (batch size, every projector on)
+    "daemon-single": (1, True),
+    "daemon-batched": (100, True),
+    "single": (1, False),
+    "batched": (100, False),
+}
+
+
+def median_appends(tmp: Path, gen, passes: int) -> dict[str, tuple[float, float, float]]:
+    """Per configuration, the median (and range) of ``passes`` append runs, each on a fresh
+    database. A pass runs every configuration once, so a shared machine's load, which comes
+    and goes, weighs on all of them alike."""
+    runs: dict[str, list[float]] = {name: [] for name in CONFIGS}
+    for i in range(passes):
+        for name, (batch, projections) in CONFIGS.items():
+            store = open_store(tmp / f"{name}-{i}.db", projections)
+            runs[name].append(timed_appends(store, gen(), batch))
+    return {
+        name: (statistics.median(values), min(values), max(values))
+        for name, values in runs.items()
+    }
 
 
 def timed_appends(store: EventStore, events, batch: int) -> float:
@@ -141,9 +155,9 @@ def timed_appends(store: EventStore, events, batch: int) -> float:
 def replay_child(path: Path) -> dict:
     """Run in a fresh process, so its peak memory is the replay's own."""
     store = open_store(path, projections=False)
-    # best of three, as timing benchmarks report: the first run also warms the page cache
-    replay = min((fold_log(store) for _ in range(3)), key=lambda r: r.seconds)
-    verify = min((verify_log(store) for _ in range(3)), key=lambda r: r.seconds)
+    # the median of three runs (the first also warms the page cache)
+    replay = sorted((fold_log(store) for _ in range(3)), key=lambda r: r.seconds)[1]
+    verify = sorted((verify_log(store) for _ in range(3)), key=lambda r: r.seconds)[1]
     assert verify.ok and verify.claims == replay.claims, verify.problems
     return {
         "replayed": replay.events,
@@ -175,12 +189,11 @@ def main() -> None:
     gen = lambda: generate(args.events, args.streams)  # noqa: E731
 
     passes = max(1, args.passes)
-    # As the daemon runs it: every projector (claims, feeds, outbox) in each transaction.
-    daemon = median_appends(tmp, "daemon-single", gen, 1, True, passes)
-    daemon_batch = median_appends(tmp, "daemon-batched", gen, 100, True, passes)
-    # The event store alone: schema validation and the hash chain on the write path.
-    store = median_appends(tmp, "single", gen, 1, False, passes)
-    store_batch = median_appends(tmp, "batched", gen, 100, False, passes)
+    # As the daemon runs it: every projector (claims, feeds, outbox) in each transaction; and
+    # the event store alone: schema validation and the hash chain on the write path.
+    figures = median_appends(tmp, gen, passes)
+    daemon, daemon_batch = figures["daemon-single"], figures["daemon-batched"]
+    store, store_batch = figures["single"], figures["batched"]
 
     def child(path: Path) -> dict:
         out = subprocess.run(
@@ -203,6 +216,9 @@ def main() -> None:
         "projectors": [p.name for p in open_store(tmp / "names.db").projectors],
         "store_only_append_eps": round(store[0]),
         "store_only_append_batch_eps": round(store_batch[0]),
+        "store_only_append_eps_range": [round(store[1]), round(store[2])],
+        "store_only_append_batch_eps_range": [round(store_batch[1]), round(store_batch[2])],
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "replay_eps": replay["replay_eps"],
         "verify_eps": replay["verify_eps"],
         "peak_rss_mb": replay["peak_rss_mb"],
