@@ -152,6 +152,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
 
         _setup_logging(verbose)
         app = c.app(migrate=True)
+        if app.store.integrity.keyed:
+            app.store.integrity.require_key()  # refuse at start, not on the first append
         _prepare(app)
         _check_notify_config(app)
         if not once:

@@ -220,6 +220,12 @@ def test_appending_to_a_keyed_log_without_its_key_is_refused(keyed) -> None:
     assert proc.returncode == 2 and f"integrity.key_env: ${KEY_ENV} is not set" in proc.stderr
 
 
+def test_the_daemon_refuses_to_start_on_a_keyed_log_without_its_key(keyed) -> None:
+    home, env, _ = keyed
+    proc = run(home, "run", "--once", env=env, ok=False)
+    assert proc.returncode == 2 and f"${KEY_ENV} is not set" in proc.stderr
+
+
 def test_a_keyed_export_imports_only_with_the_key(keyed, tmp_path_factory) -> None:
     home, env, with_key = keyed
     export = home / "log.jsonl"
