@@ -110,6 +110,9 @@ class WebConfig:
     def write_token(self) -> str | None:
         """The environment wins over the file, so a secret need not live in the TOML."""
         return os.environ.get(self.token_env) or self.token or None
+
+
+@dataclass(frozen=True)
 class IntegrityConfig:
     """`[integrity]`: where the head anchor is written, and which variable holds the chain key."""
 
