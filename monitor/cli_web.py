@@ -42,20 +42,13 @@ def register(cli: click.Group) -> None:
                 param_hint="--base-url",
             )
 
-        from .app import ensure_schema, init
-        from .store.db import safe_url, translate_errors
+        from .app import prepare
+        from .store.db import safe_url
         from .web.server import create_app
 
         app = c.app(migrate=True)
         web_cfg = app.settings.web
-        from sqlalchemy import inspect
-
-        with translate_errors(app.settings.database_url):
-            fresh = "events" not in inspect(app.engine).get_table_names()
-        if fresh:
-            init(app)
-        else:
-            ensure_schema(app)
+        prepare(app)
         token = web_cfg.write_token()
         if token is not None and len(token) < 16:
             raise ConfigError(f"{web_cfg.token_env}: the web token must be at least 16 characters")
