@@ -19,8 +19,11 @@ def extra_projectors(settings: Settings) -> list[Projector]:
         projectors.append(FeedsProjector())
     try:
         from .notify.outbox import OutboxProjector
+        from .notify.unsubscribe import UnsubscriptionsProjector
     except ImportError:
         pass
     else:
+        # before the outbox: it reads `unsubscribed` to leave out who asked to stop
+        projectors.append(UnsubscriptionsProjector())
         projectors.append(OutboxProjector.from_settings(settings))
     return projectors
