@@ -14,7 +14,11 @@ SIGTERM, and the audit:
 - every expected claim change recorded exactly once (expected: what ``check_source`` -- the
   ``monitor check`` dry run -- finds in each feed's final document against the baseline; each
   change text names a different claim, so the state each one meets is the baseline's);
-- every change's notification delivered, a second copy only with the same Message-ID;
+- every change's notification delivered at least once; a second copy only with the same
+  Message-ID (a resend after a kill between the SMTP server's accept and the row's mark), and
+  at most one extra copy per kill (``duplicate_emails <= kills``): at-least-once delivery with
+  a stable Message-ID, which is what the README promises, checked; exactly once at the receiver
+  is not promised (no sender can both survive a kill after the accept and never resend);
 - ``monitor replay --verify`` clean, and ``monitor claims --json`` equal before and after the
   replay rebuilds the projections.
 
@@ -632,7 +636,9 @@ def run_chaos(
         figures = {"kills": kills, "seed": seed, **finish(r, final_timeout)}
     figures["early_exits"] = early_exits
     figures["chaos_s"] = round(chaos_seconds, 1)
-    figures["ok"] = figures["ok"] and not early_exits
+    # At least once, a resend only as a copy under the same Message-ID, one per kill at most.
+    figures["duplicate_emails_within_kills"] = figures["duplicate_emails"] <= kills
+    figures["ok"] = figures["ok"] and not early_exits and figures["duplicate_emails_within_kills"]
     return figures
 
 

@@ -96,6 +96,25 @@ def overlaps(server: FeedServer) -> int:
     return max(server.max_in_flight.values(), default=0)
 
 
+def describe_database(url: str) -> dict[str, str]:
+    """The database the run used, asked of the server itself (not assumed): its dialect,
+    server version and URL without password."""
+    from sqlalchemy import create_engine, text
+
+    from monitor.store.db import safe_url
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                version = conn.execute(text("SHOW server_version")).scalar_one()
+            else:
+                version = conn.execute(text("SELECT sqlite_version()")).scalar_one()
+    finally:
+        engine.dispose()
+    return {"dialect": engine.dialect.name, "version": str(version), "url": safe_url(url)}
+
+
 def run(
     daemons: int,
     feeds: int,
@@ -115,6 +134,7 @@ def run(
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="daemons-")))
         url = stack.enter_context(fresh_database(db, folder, prefix="monitor_daemons"))
+        database = describe_database(url)
         server = stack.enter_context(FeedServer())
         smtp = stack.enter_context(SmtpTestServer())
         plan = plan_cycles(rng, feeds, entries, cycles, changes)
@@ -167,7 +187,7 @@ def run(
         "daemons": daemons,
         "feeds": feeds,
         "cycles": cycles,
-        "database": "postgresql",
+        "database": database,
         "duplicate_events": audit.duplicate_events,
         "max_concurrent_polls_per_feed": overlaps(server),
         "requests": len(server.requests),

@@ -56,19 +56,10 @@ class Ctx:
     def app(self, *, migrate: bool = False) -> App:
         if self._app is None:
             settings = load_settings(self.config, self.db)
-            self._app = bootstrap(settings, extra_projectors=_extra_projectors(settings))
+            self._app = bootstrap(settings)  # every projector the daemon runs
             if not migrate:
                 require_schema(self._app)
         return self._app
-
-
-def _extra_projectors(settings) -> list:  # noqa: ANN001
-    """Projectors contributed by the feed and notification parts (empty until they exist)."""
-    try:
-        from .wiring import extra_projectors
-    except ImportError:
-        return []
-    return extra_projectors(settings)
 
 
 @contextmanager
@@ -367,12 +358,38 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | 
 @click.option("--until-seq", type=click.IntRange(min=0), help="Only up to this position.")
 @click.option("--until", "until_time", help="Only events recorded up to this time.")
 @click.option("--verify", is_flag=True, help="Check every schema and the whole hash chain.")
+@click.option(
+    "--expect-head",
+    "expect_heads",
+    multiple=True,
+    metavar="[POSITION:]HASH",
+    help="With --verify: the log must still pass through this head (exit 5 if not).",
+)
+@click.option(
+    "--anchor",
+    "anchor_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="With --verify: an anchor file (integrity.anchor_path, e.g. a copy) to check against.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def replay_cmd(
-    c: Ctx, until_seq: int | None, until_time: str | None, verify: bool, as_json: bool
+    c: Ctx,
+    until_seq: int | None,
+    until_time: str | None,
+    verify: bool,
+    expect_heads: tuple[str, ...],
+    anchor_files: tuple[Path, ...],
+    as_json: bool,
 ) -> None:
     """Rebuild the projections from the log, or compute a past state without touching them."""
+    from .store.integrity import parse_expect_head, read_anchor
+
+    if (expect_heads or anchor_files) and not verify:
+        raise ValidationError("--expect-head and --anchor need --verify")
+    anchors = [parse_expect_head(h) for h in expect_heads]
+    anchors += [read_anchor(p) for p in anchor_files]
     app = c.app()
     if until_seq is not None and until_time is not None:
         raise ValidationError("--until-seq and --until exclude each other")
@@ -381,7 +398,10 @@ def replay_cmd(
         until = app.store.position_at(parse_moment(until_time, option="--until"))
     total = until if until is not None else app.store.head()[0]
     with progress_bar(total, sys.stderr.isatty() and not as_json) as progress:
-        result: ReplayResult = (verify_log if verify else fold_log)(app.store, until, progress)
+        if verify:
+            result: ReplayResult = verify_log(app.store, until, progress, anchors=anchors)
+        else:
+            result = fold_log(app.store, until, progress)
     rebuilt = False
     if until is None and result.ok:
         from .services.rebuild import rebuild_projections
@@ -400,6 +420,13 @@ def replay_cmd(
         "problems": result.problems,
         "seconds": round(result.seconds, 4),
     }
+    if verify:
+        summary.update(
+            keyed_events=result.keyed_events,
+            macs_checked=result.macs_checked,
+            anchors=result.anchors,
+            notes=result.notes,
+        )
     if as_json:
         emit_json(summary)
     else:
@@ -411,6 +438,13 @@ def replay_cmd(
         )
         if verify:
             click.echo("verify: ok" if result.ok else "verify: FAILED")
+            if result.keyed_events:
+                checked = "HMACs checked" if result.macs_checked else "HMACs NOT checked"
+                click.echo(f"keyed chain: {result.keyed_events} keyed events, {checked}")
+            for a in result.anchors:
+                click.echo(f"anchor {a['source']}: {'ok' if a['ok'] else 'MISMATCH'}")
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
         for p in result.problems:
             click.echo(f"  {p}", err=True)
     if not result.ok:
@@ -444,7 +478,7 @@ def import_cmd(c: Ctx, path: Path) -> None:
     from .app import ensure_schema
 
     ensure_schema(app)
-    verify_file(path)
+    verify_file(path, app.store.integrity.key)
     n = app.store.import_recorded(read_events(path))
     click.echo(f"{path}: {plural(n, 'event')} imported, head {app.store.head()[1]}")
 

@@ -36,7 +36,6 @@ from .notify.delivery import (
     deliver_due,
     delivery_loop,
     list_outbox,
-    make_transport,
     retry,
     utc_now,
 )
@@ -77,7 +76,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
 def notify_cmd(c: Ctx, once: bool, as_json: bool) -> None:
     app = c.app()
     check_subscriptions(app)
-    transport = make_transport(app.settings)
+    transport = app.transport()
     if once:
         report = deliver_due(app, transport, utc_now())
         if as_json:

@@ -437,6 +437,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
             raise ValidationError("--json, --strict and --wide go with --once")
         _setup_logging(verbose, once=once)
         app = c.app(migrate=True)
+        if app.store.integrity.keyed:
+            app.store.integrity.require_key()  # refuse at start, not on the first append
         _prepare(app)
         _check_notify_config(app)
         if not once:
@@ -596,10 +598,8 @@ def _claims_for_dry_run(c: Any) -> tuple[dict, str | None]:
 
 
 def _check_notify_config(app: App) -> None:
-    try:
-        from .notify.outbox import check_subscriptions
-    except ImportError:
-        return
+    from .notify.outbox import check_subscriptions
+
     check_subscriptions(app)
 
 

@@ -63,6 +63,7 @@ class PollingConfig:
     backoff_cap: float = 6 * 3600.0
     jitter: float = 0.1
     max_entries: int = 10_000
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,18 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class IntegrityConfig:
+    """`[integrity]`: where the head anchor is written, and which variable holds the chain key."""
+
+    anchor_path: Path | None = None
+    key_env: str | None = None
+
+    def key(self) -> bytes | None:
+        value = os.environ.get(self.key_env) if self.key_env else None
+        return value.encode("utf-8") if value else None
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_URL
     config_path: Path | None = None
@@ -127,6 +140,9 @@ class Settings:
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     subscriptions: tuple[dict[str, Any], ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
+    integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
+    lock_timeout: float = 30.0  # seconds a writer waits for the append lock
+    statement_timeout: float = 300.0  # PostgreSQL: seconds one writer statement may run
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -272,6 +288,11 @@ def load_settings(
     if not subscriptions:
         default_to = os.environ.get("MONITOR_MAIL_TO", "you@localhost")
         subscriptions = ({"name": "default", "to": [default_to], "claims": ["*"]},)
+    integ = raw.get("integrity", {})
+    integrity = IntegrityConfig(
+        anchor_path=(here / integ["anchor_path"]) if "anchor_path" in integ else None,
+        key_env=integ.get("key_env"),
+    )
     return Settings(
         database_url=url,
         config_path=path,
@@ -287,4 +308,7 @@ def load_settings(
         delivery=DeliveryConfig(**raw.get("delivery", {})),
         subscriptions=subscriptions,
         web=WebConfig(**raw.get("web", {})),
+        integrity=integrity,
+        lock_timeout=float(raw.get("database", {}).get("lock_timeout", 30.0)),
+        statement_timeout=float(raw.get("database", {}).get("statement_timeout", 300.0)),
     )

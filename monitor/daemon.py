@@ -43,12 +43,10 @@ def dispatch_seconds() -> float:
     return value if value > 0 else DISPATCH_SECONDS
 
 
-def _delivery(app: App):  # noqa: ANN202 - optional part
-    try:
-        from .notify.delivery import deliver_due, make_transport
-    except ImportError:
-        return None
-    transport = make_transport(app.settings)
+def _delivery(app: App):  # noqa: ANN202 - a callable
+    from .notify.delivery import deliver_due
+
+    transport = app.transport()
     return lambda: deliver_due(app, transport, datetime.now(UTC))
 
 

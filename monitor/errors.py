@@ -39,6 +39,11 @@ class ConcurrencyError(StoreError):
     exit_code = 4
 
 
+class LockTimeoutError(ConcurrencyError):
+    """Another writer held the append lock (or a statement ran) past its timeout: the write
+    did not happen and may be retried."""
+
+
 class IntegrityError(MonitorError):
     """The log's hash chain or an event's schema does not verify."""
 

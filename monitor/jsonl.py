@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from .domain.events import GENESIS_HASH, RecordedEvent
-from .domain.hashing import canonical_json, recorded_hash
+from .domain.hashing import canonical_json, is_keyed, recorded_hash
 from .errors import ValidationError
 from .schemas import first_error, validate_event_data, validator
 
@@ -32,11 +32,13 @@ def read_events(path: Path) -> Iterator[RecordedEvent]:
         yield event
 
 
-def read_verified(path: Path) -> Iterator[RecordedEvent]:
+def read_verified(path: Path, key: bytes | None = None) -> Iterator[RecordedEvent]:
     """Like `read_events`, and also each event's data schema, positions from 1 without gaps,
-    each hash and the chain: a file that yields to the end is a whole, untouched log."""
+    each hash and the chain, and times that never go back: a file that yields to the end is a
+    whole, untouched log. Keyed events (HMAC chain) need ``key``: refused without it."""
     prev = GENESIS_HASH
     expected = 1
+    last_recorded_at = ""
     for lineno, event in _numbered_events(path):
         where = f"{path}:{lineno}"
         if event.position != expected:
@@ -47,7 +49,19 @@ def read_verified(path: Path) -> Iterator[RecordedEvent]:
             raise ValidationError(f"{where}: {exc}") from exc
         if event.prev_hash != prev:
             raise ValidationError(f"{where}: prev_hash does not chain onto the event before")
-        if recorded_hash(event) != event.hash:
+        if event.recorded_at < last_recorded_at:
+            raise ValidationError(
+                f"{where}: recorded_at {event.recorded_at} is before the previous event's "
+                f"{last_recorded_at}: a log's times never go back (time travel would answer wrong)"
+            )
+        last_recorded_at = event.recorded_at
+        keyed = is_keyed(event.metadata)
+        if keyed and key is None:
+            raise ValidationError(
+                f"{where}: the event is keyed (HMAC chain): set the variable integrity.key_env "
+                "names to the log's key to verify it"
+            )
+        if recorded_hash(event, key if keyed else None) != event.hash:
             raise ValidationError(f"{where}: hash does not match the event's content")
         prev = event.hash
         expected += 1

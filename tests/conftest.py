@@ -1,7 +1,8 @@
 """Shared fixtures: real SQLite files, and a fresh real PostgreSQL database per test.
 
 PostgreSQL tests run when MONITOR_TEST_POSTGRES_URL is set (CI sets it) and fail loudly if the
-server cannot be reached; without it (a laptop) they are skipped.
+server cannot be reached; without it they are skipped on a laptop and fail when CI is set
+(`.ci/run` sets CI=1). Every test that uses PostgreSQL carries the `postgres` marker.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def _admin_url(base: str) -> str:
 def postgres_url() -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} not set: CI must run the PostgreSQL tests")
         pytest.skip(f"{PG_ENV} not set")
     admin = create_engine(_admin_url(base), isolation_level="AUTOCOMMIT")
     name = f"monitor_t_{uuid.uuid4().hex[:12]}"
@@ -69,3 +72,14 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for PostgreSQL is marked so (``-m postgres`` selects it, whoever
+    forgot the decorator)."""
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and callspec.params.get("db_url") == "sqlite":
+                continue
+            item.add_marker(pytest.mark.postgres)

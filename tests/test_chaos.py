@@ -40,6 +40,9 @@ def assert_invariants(figures: dict[str, Any]) -> None:
     assert figures["changes_match"], figures
     assert figures["emails_delivered"] == figures["emails_expected"], figures
     assert figures["emails_unknown"] == 0, figures  # a resend carries the row's Message-ID
+    if "kills" in figures:  # at least once, a resend per kill at most: not spam
+        assert figures["duplicate_emails"] <= figures["kills"], figures
+        assert figures["duplicate_emails_within_kills"], figures
     assert figures["verify_ok"], figures
     assert figures["projections_match"], figures
     assert figures["ok"], figures

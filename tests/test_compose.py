@@ -338,7 +338,7 @@ def provider_smtp(example: str) -> str:
 _CONFIG_LINE = re.compile(
     r"^(?P<indent>\s*)# (?P<rest>MONITOR_CONFIG:.*|volumes:|  - \./monitor\.toml:.*)$"
 )
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def compose_with_config_lines_uncommented() -> tuple[dict[str, Any], int, int]:
@@ -360,15 +360,16 @@ def compose_with_config_lines_uncommented() -> tuple[dict[str, Any], int, int]:
 
 def test_the_comment_counts_the_config_lines_and_uncommented_they_are_valid_compose() -> None:
     compose, said, found = compose_with_config_lines_uncommented()
-    assert said == found == 3
+    assert said == found == 6  # three for the daemon, three for the web service
     schema = compose_schema()
     validator = jsonschema.validators.validator_for(schema)(schema)
     assert not list(validator.iter_errors(compose))
-    monitor = compose["services"]["monitor"]
-    [mount] = monitor["volumes"]
-    source, target, mode = mount.split(":")
-    assert (source, mode) == ("./monitor.toml", "ro")
-    assert environment(monitor)["MONITOR_CONFIG"] == target
+    for name in ("monitor", "web"):
+        service = compose["services"][name]
+        [mount] = service["volumes"]
+        source, target, mode = mount.split(":")
+        assert (source, mode) == ("./monitor.toml", "ro")
+        assert environment(service)["MONITOR_CONFIG"] == target
 
 
 # ---- the compose setup path, as far as this machine allows --------------------------
@@ -480,7 +481,8 @@ def test_without_the_smtp_overrides_the_same_setup_stays_pending(
     run_monitor(env, work, "notify", "--once")
     rows = json.loads(run_monitor(env, work, "outbox", "--json").stdout)
     assert [r["state"] for r in rows] == ["pending", "pending"]  # one row per recipient
-    assert all("STARTTLS" in r["last_error"] for r in rows)
+    # the server's own failure ends the pass: the first row says why, the other waits its turn
+    assert any("STARTTLS" in (r["last_error"] or "") for r in rows)
     assert smtp.received == []
 
 

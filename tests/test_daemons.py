@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from feeds_server import RSS_HEADERS, FeedServer, Item, make_app, rss
 from sqlalchemy import select
 
@@ -43,6 +44,7 @@ def _items(feed: int, cycle: int) -> list[Item]:
     return items
 
 
+@pytest.mark.postgres
 def test_two_daemons_share_the_feeds_exactly_once(postgres_url: str) -> None:
     app_a = make_app(postgres_url, workers=4)
     app_b = make_app(postgres_url, workers=4)

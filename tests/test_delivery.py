@@ -23,6 +23,7 @@ from monitor.notify.outbox import parse_iso
 from monitor.notify.render import thread_id_for
 
 MONITOR = Path(sys.executable).with_name("monitor")
+HERE = Path(__file__).resolve().parent
 IMMEDIATE = [{"name": "all", "to": [ALICE]}]
 DIGEST = [
     {
@@ -218,8 +219,12 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_message_id(tmp_path
     config, app = setup(tmp_path, smtp, sqlite_url)
     try:
         correct(app)
-        crashed = monitor(
-            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
+        crashed = subprocess.run(
+            [sys.executable, str(HERE / "crash_after_send.py"), str(config), sqlite_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "MONITOR_DATABASE_URL": ""},
         )
         assert crashed.returncode == 137, crashed.stderr
         [first] = smtp.wait_for(1)
@@ -299,6 +304,17 @@ def test_notify_loops_until_sigterm(tmp_path, smtp, sqlite_url):
         app.close()
 
 
+def crash_after_send(config: Path, url: str) -> subprocess.CompletedProcess:
+    """One delivery pass whose transport dies right after the server accepted a message."""
+    return subprocess.run(
+        [sys.executable, str(HERE / "crash_after_send.py"), str(config), url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "MONITOR_DATABASE_URL": ""},
+    )
+
+
 def _feed_failing(feed: str) -> Any:
     from monitor.domain import events as ev
 
@@ -319,9 +335,7 @@ def test_a_crash_after_sending_a_grouped_message(tmp_path, smtp, sqlite_url):
     try:
         app.store.append([_feed_failing("autocar")])
         app.store.append([_feed_failing("bmwblog")])
-        crashed = monitor(
-            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
-        )
+        crashed = crash_after_send(config, sqlite_url)
         assert crashed.returncode == 137, crashed.stderr
         [first] = smtp.wait_for(1)
         assert first.message["Subject"] == "[monitor] 2 feeds failing: autocar, bmwblog"
@@ -334,9 +348,7 @@ def test_a_crash_after_sending_a_grouped_message(tmp_path, smtp, sqlite_url):
         smtp.clear()
         app.store.append([_feed_failing("carmag")])
         app.store.append([_feed_failing("evnews")])
-        crashed = monitor(
-            config, sqlite_url, "notify", "--once", env={"MONITOR_TEST_CRASH_AFTER_SEND": "1"}
-        )
+        crashed = crash_after_send(config, sqlite_url)
         assert crashed.returncode == 137, crashed.stderr
         [third] = smtp.wait_for(1)
         app.store.append([_feed_failing("autoblog")])

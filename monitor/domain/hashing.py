@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -12,6 +13,22 @@ _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=
 def canonical_json(value: Any) -> str:
     """One spelling per value, so a hash never depends on key order or whitespace."""
     return _ENCODER.encode(value)
+
+
+# An event appended with a chain key carries this in its metadata (inside what is hashed, so it
+# cannot be removed without recomputing the chain, which needs the key from there on).
+CHAIN_META = "chain"
+KEYED_CHAIN = "hmac-sha256"
+
+
+def is_keyed(metadata: dict[str, Any]) -> bool:
+    """Whether an event's hash is an HMAC under the chain key (not a plain sha256)."""
+    return metadata.get(CHAIN_META) == KEYED_CHAIN
+
+
+def anchor_mac(key: bytes, position: int, digest: str) -> str:
+    """A MAC over an anchor (position and head hash), so a forged anchor file is detected."""
+    return hmac.new(key, f"{position}:{digest}".encode(), hashlib.sha256).hexdigest()
 
 
 def event_hash(
@@ -26,8 +43,10 @@ def event_hash(
     data_json: str,
     metadata_json: str,
     dedup_key: str | None,
+    key: bytes | None = None,
 ) -> str:
-    """sha256 over the previous hash and every field of the event.
+    """sha256 over the previous hash and every field of the event; with ``key``, HMAC-SHA256
+    under it (a keyed chain: whoever rewrites the log cannot recompute it without the key).
 
     Fields are length-prefixed ("6:claim/") so no two events share an encoding; the payloads
     go in as their canonical JSON, exactly as stored.
@@ -45,7 +64,7 @@ def event_hash(
         )
     )
     header += "-" if dedup_key is None else f"{len(dedup_key)}:{dedup_key}"
-    h = hashlib.sha256()
+    h = hashlib.sha256() if key is None else hmac.new(key, digestmod=hashlib.sha256)
     h.update(prev_hash.encode())
     h.update(b"\n")
     h.update(header.encode())
@@ -56,8 +75,9 @@ def event_hash(
     return h.hexdigest()
 
 
-def recorded_hash(event: Any) -> str:
-    """The hash a RecordedEvent should carry, recomputed from its content."""
+def recorded_hash(event: Any, key: bytes | None = None) -> str:
+    """The hash a RecordedEvent should carry, recomputed from its content (``key`` for a
+    keyed event)."""
     return event_hash(
         event.prev_hash,
         event.position,
@@ -70,4 +90,5 @@ def recorded_hash(event: Any) -> str:
         canonical_json(event.data),
         canonical_json(event.metadata),
         event.dedup_key,
+        key,
     )

@@ -6,6 +6,13 @@ bounded amount of time and memory and end as data (``FetchResult.error``), never
 - Redirects are followed here, not by httpx, so a permanent move (301/308) can be told apart from a
   temporary one and reported as ``permanent_redirect_to``; only http(s) targets are followed (a
   server must not be able to point us at ``file://``).
+- No request reaches a loopback, private, link-local, multicast or reserved address (SSRF: a
+  public feed must not be able to make the daemon fetch a cloud metadata endpoint or an intranet
+  page through a redirect). The check is made on the address actually connected to: the network
+  backend resolves the name itself, refuses the addresses it must not reach and connects to an
+  allowed address it resolved (so a DNS answer that changes between check and connect, DNS
+  rebinding, gains nothing). Allowed anyway: the very address a feed's URL was given with (a
+  feed an operator put on ``http://10.0.0.5/``) and everything with ``allow_private``.
 - The body is read raw and decompressed here with ``max_length``, so the size limit counts DECODED
   bytes and a gzip bomb never inflates more than one small step past the limit in memory.
 - Read and connect timeouts bound each socket operation; a total deadline (``total_timeout``)
@@ -17,7 +24,9 @@ bounded amount of time and memory and end as data (``FetchResult.error``), never
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
+import socket
 import ssl
 import threading
 import time
@@ -30,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 
+import httpcore
 import httpx
 
 import monitor
@@ -55,6 +65,8 @@ class FetchPolicy:
     total_timeout: float | None = None
     max_redirects: int = MAX_REDIRECTS
     trust_env: bool = False  # True: honour HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE, .netrc
+    # True: connect to loopback/private/link-local/reserved addresses too (polling.allow_private)
+    allow_private: bool = False
 
     @property
     def deadline_seconds(self) -> float:
@@ -98,6 +110,137 @@ class _DeadlineExceeded(Exception):
 
 class _BadEncoding(Exception):
     pass
+
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class RefusedAddress(Exception):
+    """A hop would connect to an address feeds may not reach (see the module docstring)."""
+
+
+def address_class(ip: IpAddress) -> str | None:
+    """Why ``ip`` is refused ("loopback", "private", ...), or None for a public address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            return address_class(mapped)
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_reserved:
+        return "reserved"
+    if ip.is_private:
+        return "private"
+    if not ip.is_global:
+        return "reserved"
+    return None
+
+
+def literal_address(host: str) -> IpAddress | None:
+    """The address a URL's host spells literally ("127.0.0.1", "[::1]"), else None."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which non-public addresses one fetch may reach: all (``allow_private``) or only the
+    ones its feed URL was given with."""
+
+    allow_private: bool = False
+    allowed: frozenset[IpAddress] = frozenset()
+
+    @classmethod
+    def for_url(cls, url: str, allow_private: bool) -> AddressPolicy:
+        if allow_private:
+            return cls(True)
+        ip = literal_address(urllib.parse.urlsplit(url).hostname or "")
+        return cls(False, frozenset({ip}) if ip is not None else frozenset())
+
+    @property
+    def key(self) -> str:
+        if self.allow_private:
+            return "any"
+        return ",".join(sorted(str(ip) for ip in self.allowed))
+
+    def refusal(self, ip: IpAddress) -> str | None:
+        """Why connecting to ``ip`` is refused, or None when it is allowed."""
+        if self.allow_private or ip in self.allowed:
+            return None
+        kind = address_class(ip)
+        return None if kind is None else f"{ip} is a {kind} address"
+
+
+def _refused_message(host: str, why: str) -> str:
+    return (
+        f"refusing to connect to {host}: {why} (feeds may reach only public addresses, or the "
+        "address their own URL names; set polling.allow_private = true to allow private ones)"
+    )
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, resolving names itself and connecting only to addresses
+    the policy allows: the check is on the address the socket connects to."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.NetworkStream:
+        if self.policy.allow_private:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)  # type: ignore[arg-type]
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        allowed: list[str] = []
+        refused: list[str] = []
+        for info in infos:
+            ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+            why = self.policy.refusal(ip)
+            if why is None:
+                if str(info[4][0]) not in allowed:
+                    allowed.append(str(info[4][0]))
+            else:
+                refused.append(why)
+        if not allowed:
+            raise RefusedAddress(_refused_message(host, refused[0] if refused else "no address"))
+        last: Exception | None = None
+        for address in allowed:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)  # type: ignore[arg-type]
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool that uses `_GuardedBackend`."""
+
+    def __init__(self, policy: AddressPolicy, ssl_context: ssl.SSLContext, limits: httpx.Limits):
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(policy),
+        )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -332,11 +475,16 @@ class Fetcher:
             for held in clients:
                 held.client.close()
 
-    def _new_client(self) -> httpx.Client:
-        if self._transport is None and self._ssl is None:
-            self._ssl = _shared_tls_context(self.policy.trust_env)
+    def _new_client(self, addresses: AddressPolicy) -> httpx.Client:
+        transport = self._transport
+        if transport is None:
+            if self._ssl is None:
+                self._ssl = _shared_tls_context(self.policy.trust_env)
+            # (With trust_env, a proxy from the environment is reached through httpx's own
+            # transport: then only literal addresses are checked, before each hop.)
+            transport = _GuardedTransport(addresses, self._ssl, self._limits)
         client = httpx.Client(
-            transport=self._transport,
+            transport=transport,
             verify=self._ssl if self._ssl is not None else True,
             limits=self._limits,
             follow_redirects=False,
@@ -350,10 +498,12 @@ class Fetcher:
         return client
 
     @contextmanager
-    def _client_for(self, url: str) -> Iterator[httpx.Client]:
-        """The client of the URL's origin, marked busy (not swept) while in the block."""
+    def _client_for(self, url: str, addresses: AddressPolicy) -> Iterator[httpx.Client]:
+        """The client of the URL's origin, marked busy (not swept) while in the block. Fetches
+        under different address policies never share a client: a kept-alive connection made
+        for a feed allowed to reach 10.0.0.5 is not reused by a redirect from another feed."""
         parts = urllib.parse.urlsplit(url)
-        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()} {addresses.key}"
         if self._transport is not None:
             origin = ""  # a test transport stands in for every host: one client
         now = time.monotonic()
@@ -362,7 +512,7 @@ class Fetcher:
                 raise httpx.TransportError("the fetcher is closed")
             held = self._clients.get(origin)
             if held is None:
-                held = self._clients[origin] = _HostClient(self._new_client())
+                held = self._clients[origin] = _HostClient(self._new_client(addresses))
             held.busy += 1
             stale = self._sweep(now)
         for old in stale:
@@ -446,6 +596,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
 
         current = url
+        addresses = AddressPolicy.for_url(url, policy.allow_private)
         permanent_to: str | None = None
         permanent_status: int | None = None
         still_permanent = True  # only a chain of permanent hops from the start moves the feed
@@ -469,10 +620,15 @@ class Fetcher:
                 scheme = urllib.parse.urlsplit(current).scheme.lower()
                 if scheme not in ("http", "https"):
                     return result(error=f"refusing to fetch {scheme or 'relative'} URL {current}")
+                host = urllib.parse.urlsplit(current).hostname or ""
+                literal = literal_address(host)
+                why = addresses.refusal(literal) if literal is not None else None
+                if why is not None:  # also checked on connect; this covers proxies and tests
+                    raise RefusedAddress(_refused_message(host, why))
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise _DeadlineExceeded()
-                with self._client_for(current) as client:
+                with self._client_for(current, addresses) as client:
                     request = client.build_request(
                         "GET", current, headers=headers, timeout=self._timeouts(remaining)
                     )
@@ -503,6 +659,8 @@ class Fetcher:
                 httpx.PoolTimeout: "pool",
             }.get(type(exc), "")
             return result(error=f"timeout: {kind} timeout ({exc or type(exc).__name__})")
+        except RefusedAddress as exc:
+            return result(error=f"{exc} (URL {current})")
         except _DeadlineExceeded:
             return result(error=f"timeout: response not complete after {policy.deadline_seconds}s")
         except _TooLarge:

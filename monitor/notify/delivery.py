@@ -25,8 +25,8 @@ exponential back-off with jitter capped at `delivery.backoff_cap`, and no attemp
 nothing is lost while the server is down for hours; a permanent one (5xx) makes it `dead` with
 the server's reply, until `monitor outbox retry ID`.
 
-Test hook: with MONITOR_TEST_CRASH_AFTER_SEND=1 the process exits (os._exit(137), like a
-SIGKILL) right after the server accepted a message and before it is marked delivered.
+A crash between send and mark (tests inject it with a transport wrapper, see
+tests/crash_after_send.py) leaves the row `sending`; it is sent again with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -75,7 +74,6 @@ from .subscriptions import SubscriptionConfigError, Webhook, parse_webhook
 from .transports import DeliveryError, MaildirTransport, SmtpTransport, Transport
 
 LEASE: Final = timedelta(minutes=10)  # far longer than one SMTP transaction may take
-CRASH_HOOK_ENV: Final = "MONITOR_TEST_CRASH_AFTER_SEND"
 
 
 class UnknownOutboxRowError(MonitorError):
@@ -523,8 +521,6 @@ def _deliver(
         report.dead += 1
         report.errors.append(f"{label}: {error}")
         return True
-    if os.environ.get(CRASH_HOOK_ENV) == "1":
-        os._exit(137)
     extra = {"message_id": message_id} if rows[0].mode == "digest" and message_id else {}
     _finish(app, ids, owner, state=DELIVERED, delivered_at=iso(now), **extra)
     report.sent += 1

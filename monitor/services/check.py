@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..app import fetch_policy
 from ..config import Settings
 from ..domain import events as ev
 from ..domain.claims import Claim
 from ..domain.observations import Report
-from ..feeds.fetch import Fetcher, FetchPolicy
+from ..feeds.fetch import Fetcher
 from ..feeds.parse import FeedParseError, parse_feed
 from .claims import now_iso
 from .diffing import DetectorCache, diff_report, report_key
@@ -19,11 +20,7 @@ def check_source(
     settings: Settings, claims: Mapping[str, Claim], source: str, *, explain: bool = False
 ) -> dict[str, Any]:
     p = settings.polling
-    with Fetcher(
-        FetchPolicy(
-            timeout_connect=p.connect_timeout, timeout_read=p.read_timeout, max_bytes=p.max_bytes
-        )
-    ) as fetcher:
+    with Fetcher(fetch_policy(settings)) as fetcher:
         result = fetcher.fetch(source)
     if result.error:
         return {"source": source, "entries": [], "error": result.error}

@@ -618,7 +618,9 @@ def check_feed(target: FeedTarget, fetch: Callable[[str], Any]) -> Check:
     return Check(name, "ok", summary, details=details)
 
 
-def check_feeds(targets: Sequence[FeedTarget], timeout: float) -> list[Check]:
+def check_feeds(
+    targets: Sequence[FeedTarget], timeout: float, allow_private: bool = False
+) -> list[Check]:
     from ..feeds.fetch import Fetcher, FetchPolicy
 
     if not targets:
@@ -631,7 +633,10 @@ def check_feeds(targets: Sequence[FeedTarget], timeout: float) -> list[Check]:
             )
         ]
     policy = FetchPolicy(
-        timeout_connect=min(timeout, 5.0), timeout_read=timeout, total_timeout=timeout
+        timeout_connect=min(timeout, 5.0),
+        timeout_read=timeout,
+        total_timeout=timeout,
+        allow_private=allow_private,
     )
     with Fetcher(policy) as fetcher, ThreadPoolExecutor(FEED_WORKERS) as pool:
         return list(pool.map(lambda t: check_feed(t, fetcher.fetch), targets))
@@ -665,7 +670,7 @@ def run_checks(opts: Options) -> Report:
             targets, note = feed_targets(settings, app)
             if note:
                 report.checks.append(Check("feeds", "warn", note))
-            report.checks += check_feeds(targets, opts.timeout)
+            report.checks += check_feeds(targets, opts.timeout, settings.polling.allow_private)
     finally:
         if app is not None:
             app.close()

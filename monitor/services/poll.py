@@ -23,6 +23,7 @@ import random
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -37,9 +38,11 @@ from sqlalchemy.exc import OperationalError
 
 from ..app import App
 from ..domain import events as ev
+from ..domain.claims import Claim
+from ..domain.fold import claim_id_of, evolve_claim
 from ..domain.observations import Report
-from ..errors import StoreError
-from ..feeds.fetch import Fetcher, FetchPolicy, FetchResult
+from ..errors import LockTimeoutError, StoreError
+from ..feeds.fetch import Fetcher, FetchResult
 from ..feeds.parse import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from ..feeds.politeness import HostGate, backoff_seconds, host_key, jittered_interval
 from ..store.db import is_sqlite
@@ -91,6 +94,7 @@ class PollOutcome:
     ms: float = 0.0
     skipped: str | None = None  # why the feed was not polled (leased elsewhere, not due)
     events: list[str] = field(default_factory=list)
+    lock_timeouts: int = 0  # append attempts that timed out waiting for the lock (retried)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -171,6 +175,44 @@ def _error_result(url: str, message: str, base: FetchResult | None = None) -> Fe
         last_modified=None, not_modified=False, permanent_redirect_to=None, gone=False,
         retry_after=None, error=message, elapsed_ms=0.0,
     )  # fmt: skip
+
+
+LOCK_ATTEMPTS = 3  # appends of one poll tried when the append lock times out
+LOCK_RETRY_BASE = 0.5  # seconds before the 2nd attempt (doubling, jittered)
+
+
+@dataclass
+class _Plan:
+    """A poll's entries judged outside the append lock: what to append, and what it read."""
+
+    fresh: list[ParsedEntry]
+    known: dict[str, str | None]  # identity -> content hash recorded when judged (None: new)
+    claims: dict[str, Claim]  # the claims as the decisions read them (`_judged`)
+    batches: list[list[ev.NewEvent]] = field(default_factory=list)
+
+
+def _judged(claims: Mapping[str, Claim]) -> dict[str, Claim]:
+    """The claims without what corroborations alone move (version, position, time, count):
+    what detection and decisions read. Another feed corroborating a claim meanwhile does not
+    invalidate a plan."""
+    return {
+        cid: dataclasses.replace(c, version=0, position=0, updated_at="", corroborations=0)
+        for cid, c in claims.items()
+    }
+
+
+def _apply_new(claims: dict[str, Claim], events: list[ev.NewEvent], stamp: str) -> None:
+    """Apply planned (not yet recorded) claim events to a local state; positions are
+    placeholders, since decisions read statuses and values only."""
+    for e in events:
+        cid = claim_id_of(e.stream)
+        if cid is None:
+            continue
+        old = claims.get(cid)
+        version = (old.version if old else 0) + 1
+        new = evolve_claim(old, e.type, e.data, 0, version, stamp)
+        if new is not None:
+            claims[cid] = new
 
 
 class _GroupCommit:
@@ -267,18 +309,11 @@ class Poller:
     ) -> None:
         self.app = app
         p = app.settings.polling
-        self.fetcher = fetcher or Fetcher(
-            FetchPolicy(
-                timeout_connect=p.connect_timeout,
-                timeout_read=p.read_timeout,
-                max_bytes=p.max_bytes,
-            ),
-            max_connections=max(16, 2 * p.workers),
-        )
+        self.fetcher = fetcher or app.make_fetcher(max_connections=max(16, 2 * p.workers))
         self.gate = gate or HostGate(min_gap=p.host_gap)
         self.rng = rng or random.Random()
         self.owner = owner or default_owner()
-        self.detectors = detectors or DetectorCache(app.settings)
+        self.detectors = detectors or app.detectors
         # A poll's fetch ends by its deadline; the margin covers parsing and diffing.
         self.lease_seconds = p.connect_timeout + p.read_timeout + 300
         # Feeds whose lease we could not release (the database was away): ours to take again.
@@ -488,7 +523,9 @@ class Poller:
         now = now or datetime.now(UTC)
         outcome = PollOutcome(feed=feed.id, url=feed.url)
         try:
-            current = self._batch(("lease", (feed.id, now, due_only)))
+            current = self._retrying(
+                outcome, "lease", self._batch, ("lease", (feed.id, now, due_only))
+            )
         except Exception as exc:  # the database is away: nothing was written
             log.warning("could not lease feed %s: %s", feed.id, exc)
             outcome.error = f"could not lease: {exc}"
@@ -584,7 +621,7 @@ class Poller:
             )
             ops.update(last_error=error, next_due=None)
             outcome.error = error
-            self._on_db(self._commit, feed, [], feed_events, ops, outcome, now)
+            self._on_db(self._commit, feed, None, feed_events, ops, outcome, now)
             return
         if error is None and not result.not_modified:
             try:
@@ -662,11 +699,37 @@ class Poller:
             ops["warning"] = parsed.warning[:2000] if parsed.warning else None
             outcome.warning = parsed.warning
         entries = parsed.entries if parsed else []
-        if not entries and not feed_events:
+        # Detection runs here, before the append lock is taken: a slow document never holds
+        # up the other writers (the plan is checked again under the lock).
+        plan = self._plan(feed, entries, stamp) if entries else None
+        if (plan is None or not plan.fresh) and not feed_events:
             # Only the feed's state (a 304, an error, nothing new): grouped with other polls'.
-            self._batch(("state", (feed.id, ops)))
+            self._retrying(outcome, "state", self._batch, ("state", (feed.id, ops)))
             return
-        self._on_db(self._commit, feed, entries, feed_events, ops, outcome, now)
+        # (The plan is checked again under the lock on each attempt.)
+        self._retrying(
+            outcome, "append", self._on_db, self._commit, feed, plan, feed_events, ops, outcome, now
+        )
+
+    def _retrying(
+        self, outcome: PollOutcome, what: str, fn: Callable[..., T], *args: Any
+    ) -> T:
+        """``fn(*args)``, tried again (with jittered, doubling pauses) when the write lock
+        timed out: nothing was written then. Each timeout is logged and counted on the
+        outcome; the last one is raised (and becomes the feed's recorded error)."""
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                return fn(*args)
+            except LockTimeoutError as exc:
+                outcome.lock_timeouts += 1
+                log.warning(
+                    "feed %s: %s timed out on the write lock (attempt %d of %d): %s",
+                    outcome.feed, what, attempt + 1, LOCK_ATTEMPTS, exc,
+                )  # fmt: skip
+                if attempt + 1 == LOCK_ATTEMPTS:
+                    raise
+                time.sleep(LOCK_RETRY_BASE * (2**attempt) * (0.5 + self.rng.random()))
+        raise AssertionError("unreachable")
 
     # ---- parsing, in child processes for large bodies -----------------------------------
     def _parser_pool(self) -> ProcessPoolExecutor | None:
@@ -713,20 +776,92 @@ class Poller:
     def _commit(
         self,
         feed: FeedView,
-        entries: list[ParsedEntry],
+        plan: _Plan | None,
         feed_events: list[ev.NewEvent],
         ops: dict[str, Any],
         outcome: PollOutcome,
         now: datetime,
     ) -> None:
-        """Events, reports and the feed's state in one transaction (the lease ends with it)."""
+        """Events, reports and the feed's state in one transaction (the lease ends with it).
+
+        The plan's claim events were decided before the lock on a snapshot; they are appended
+        as they are when the snapshot still holds (no other writer recorded these entries or
+        changed what the decisions read), else the entries are judged again here."""
+        counted = PollOutcome(feed=feed.id, url=feed.url)
         with self.app.store.writer() as w:
             if feed_events:
                 recorded = self._append(w, feed_events)
-                outcome.events.extend(e.type for e in recorded)
-            if entries:
-                self._record_entries(w, feed, entries, outcome, iso(now))
+                counted.events.extend(e.type for e in recorded)
+            if plan is not None and plan.fresh:
+                if self._plan_holds(w.conn, feed, plan):
+                    for batch in plan.batches:
+                        counted.count(self._append(w, batch))
+                else:
+                    self._record_entries(w, feed, plan.fresh, counted, iso(now))
             self._set_states(w.conn, [(feed.id, ops)])
+        # Counted only once committed: a retried attempt must not count twice.
+        outcome.events.extend(counted.events)
+        for name in ("new", "revised", "changes", "value_changes", "suspected", "corroborations"):
+            setattr(outcome, name, getattr(outcome, name) + getattr(counted, name))
+
+    def _snapshot(self, feed_id: str) -> tuple[dict[str, str], dict[str, Claim]]:
+        """The feed's known reports and the claims, read without the append lock."""
+        with self.app.engine.connect() as conn:
+            known = dict(
+                conn.execute(
+                    select(reports.c.identity, reports.c.content_hash).where(
+                        reports.c.feed == feed_id
+                    )
+                ).all()
+            )
+            return known, load_claims(conn)
+
+    def _plan(self, feed: FeedView, entries: list[ParsedEntry], stamp: str) -> _Plan:
+        """Judge the entries against a snapshot of the claims, outside the append lock.
+
+        Entries are judged in order, each on the claims the ones before it left (their claim
+        events applied locally), exactly as `_record_entries` does under the lock."""
+        known, claims = self._on_db(self._snapshot, feed.id)
+        fresh = [e for e in entries if known.get(e.identity) != e.content_hash]
+        plan = _Plan(fresh, {e.identity: known.get(e.identity) for e in fresh}, _judged(claims))
+        if not fresh:
+            return plan
+        detector = self.detectors.get(claims)
+        threshold = self.app.settings.threshold
+        pending: list[ev.NewEvent] = []
+        for entry in fresh:
+            report_event, report = self._report_event(feed, entry, known.get(entry.identity), stamp)
+            _, claim_events = diff_report(
+                claims, report, detector, stamp, threshold=threshold, cause="poll"
+            )
+            if claim_events:
+                plan.batches.append([*pending, report_event, *claim_events])
+                pending = []
+                _apply_new(claims, claim_events, stamp)
+            else:
+                pending.append(report_event)
+            known[entry.identity] = entry.content_hash
+        if pending:
+            plan.batches.append(pending)
+        return plan
+
+    @staticmethod
+    def _plan_holds(conn: Connection, feed: FeedView, plan: _Plan) -> bool:
+        """Under the lock: the entries are still unrecorded as planned, and the claims still
+        read as they did when they were judged."""
+        ids = list(plan.known)
+        now_known: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            now_known.update(
+                conn.execute(
+                    select(reports.c.identity, reports.c.content_hash).where(
+                        reports.c.feed == feed.id, reports.c.identity.in_(ids[i : i + 500])
+                    )
+                ).all()
+            )
+        if any(now_known.get(identity) != before for identity, before in plan.known.items()):
+            return False
+        return _judged(load_claims(conn)) == plan.claims
 
     @staticmethod
     def _append(w: Writer, events: list[ev.NewEvent]) -> list[ev.RecordedEvent]:

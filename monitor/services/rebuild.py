@@ -22,6 +22,7 @@ def rebuild_projections(app: App, result: ReplayResult) -> None:
             projector.rebuild(w.conn, app.store)
 
 
-def verify_file(path: Path) -> int:
-    """Check an exported log whole (schemas, positions, chain) before anything is written."""
-    return sum(1 for _ in read_verified(path))
+def verify_file(path: Path, key: bytes | None = None) -> int:
+    """Check an exported log whole (schemas, positions, chain, time order, keyed hashes with
+    ``key``) before anything is written."""
+    return sum(1 for _ in read_verified(path, key))

@@ -22,7 +22,7 @@ from ..domain.observations import Report
 from ..store.projections import load_claims
 from ..store.tables import events as events_table
 from .claims import now_iso
-from .diffing import DetectorCache, apply_recorded, diff_report
+from .diffing import apply_recorded, diff_report
 
 
 @dataclass
@@ -91,7 +91,7 @@ def rediff(
     app: App, *, since_position: int = 0, apply: bool = False, notify: bool = False
 ) -> RediffResult:
     result = RediffResult()
-    detectors = DetectorCache(app.settings)
+    detectors = app.detectors
     with app.engine.connect() as conn:
         claims = load_claims(conn)
     meta = {"notify": True} if notify else None

@@ -17,10 +17,11 @@ import fastjsonschema
 from ..domain import events as ev
 from ..domain.claims import Claim
 from ..domain.fold import ClaimState, evolve_claim
-from ..domain.hashing import event_hash
+from ..domain.hashing import CHAIN_META, KEYED_CHAIN, anchor_mac, event_hash
 from ..errors import ValidationError
 from ..schemas import event_schema_path, fast_validator, validate_event_data
 from ..store.eventstore import EventStore
+from ..store.integrity import Anchor, read_anchor
 from ..store.upcasting import upcast
 
 _NEEDS_DATA = frozenset(
@@ -41,6 +42,10 @@ class ReplayResult:
     problems: list[str] = field(default_factory=list)
     first_bad_position: int | None = None
     seconds: float = 0.0
+    keyed_events: int = 0  # events whose hash is an HMAC under the chain key
+    macs_checked: bool = False  # True: every keyed event's HMAC was recomputed with the key
+    anchors: list[dict[str, Any]] = field(default_factory=list)  # each anchor and its verdict
+    notes: list[str] = field(default_factory=list)  # what this verify could not check, and why
 
 
 def fold_log(
@@ -145,15 +150,64 @@ def _touched(claim: Claim, p: list[Any]) -> Claim:
     )
 
 
+def _keyed(meta_json: str) -> bool:
+    """Whether the event's metadata marks it as keyed (a cheap test first: most are not)."""
+    if KEYED_CHAIN not in meta_json:
+        return False
+    try:
+        meta = json.loads(meta_json)
+    except ValueError:
+        return False
+    return isinstance(meta, dict) and meta.get(CHAIN_META) == KEYED_CHAIN
+
+
 def verify_log(
-    store: EventStore, until: int | None = None, progress: Progress | None = None
+    store: EventStore,
+    until: int | None = None,
+    progress: Progress | None = None,
+    *,
+    anchors: Sequence[Anchor] = (),
 ) -> ReplayResult:
-    """Check every event's schema, stream version and hash, and the chain; fold as it goes."""
-    return verify_rows(store.iter_rows(0, until), progress)
+    """Check every event's schema, stream version, time order and hash, the chain, the keyed
+    chain (with the store's key) and the given anchors; fold as it goes. The configured anchor
+    file, if any, is one of the anchors."""
+    integrity = store.integrity
+    checks = list(anchors)
+    notes: list[str] = []
+    path = integrity.anchor_path
+    if path is not None:
+        if path.exists():
+            checks.append(read_anchor(path))
+        else:
+            notes.append(f"anchor file {path} does not exist yet: no anchor checked from it")
+    result = verify_rows(
+        store.iter_rows(0, until),
+        progress,
+        key=integrity.key,
+        key_env=integrity.key_env,
+        anchors=checks,
+        complete=until is None,
+    )
+    result.notes[:0] = notes
+    return result
 
 
-def verify_rows(rows: Iterable[Sequence[Any]], progress: Progress | None = None) -> ReplayResult:
-    """`verify_log` over rows in the events table's column order (from any source)."""
+def verify_rows(
+    rows: Iterable[Sequence[Any]],
+    progress: Progress | None = None,
+    *,
+    key: bytes | None = None,
+    key_env: str | None = None,
+    anchors: Sequence[Anchor] = (),
+    complete: bool = True,
+) -> ReplayResult:
+    """`verify_log` over rows in the events table's column order (from any source).
+
+    ``key_env`` set means the log is keyed: with ``key``, every keyed event's HMAC is checked,
+    an unkeyed event after a keyed one is a rewrite and so is an unkeyed head (``complete``:
+    the rows end at the head); without ``key``, the keyed hashes cannot be checked and a note
+    says so. Anchors with a position must match there; anchors without one must be some
+    event's hash."""
     started = time.perf_counter()
     result = ReplayResult()
     state = result.claims
@@ -161,6 +215,14 @@ def verify_rows(rows: Iterable[Sequence[Any]], progress: Progress | None = None)
     expected_position = 1
     versions: dict[str, int] = {}
     loads = json.loads
+    last_recorded_at = ""
+    first_keyed: int | None = None
+    unchecked = 0
+    head_keyed = False
+    by_position = {a.position: a for a in anchors if a.position is not None}
+    by_hash = {a.hash: a for a in anchors if a.position is None}
+    found: dict[Anchor, int] = {}
+    differs: set[Anchor] = set()
 
     def bad(position: int, why: str) -> None:
         result.ok = False
@@ -192,21 +254,54 @@ def verify_rows(rows: Iterable[Sequence[Any]], progress: Progress | None = None)
         expected_position = position + 1
         if row_prev != prev_hash:
             bad(position, "prev_hash does not match the previous event's hash")
-        digest = event_hash(
-            row_prev,
-            position,
-            stream,
-            version,
-            type_,
-            schema_version,
-            occurred_at,
-            recorded_at,
-            data_json,
-            meta_json,
-            dedup_key,
-        )
-        if digest != row_hash:
-            bad(position, "hash does not match the event's content (edited?)")
+        if recorded_at < last_recorded_at:
+            bad(
+                position,
+                f"recorded_at {recorded_at} is before the previous event's {last_recorded_at}"
+                " (times must never go back: `--as-of` would answer wrong)",
+            )
+        else:
+            last_recorded_at = recorded_at
+        keyed = _keyed(meta_json)
+        if keyed:
+            result.keyed_events += 1
+            if first_keyed is None:
+                first_keyed = position
+        elif first_keyed is not None and key_env is not None:
+            bad(position, "not keyed, after keyed events: rewritten without the chain key?")
+        head_keyed = keyed
+        if keyed and key is None:
+            unchecked += 1  # an HMAC cannot be recomputed without the key
+        else:
+            digest = event_hash(
+                row_prev,
+                position,
+                stream,
+                version,
+                type_,
+                schema_version,
+                occurred_at,
+                recorded_at,
+                data_json,
+                meta_json,
+                dedup_key,
+                key if keyed else None,
+            )
+            if digest != row_hash:
+                bad(
+                    position,
+                    "HMAC does not match the event's content (edited, or another key?)"
+                    if keyed
+                    else "hash does not match the event's content (edited?)",
+                )
+        anchor = by_position.get(position)
+        if anchor is not None:
+            found[anchor] = position
+            if anchor.hash != row_hash:
+                differs.add(anchor)
+        anchor = by_hash.get(row_hash)
+        if anchor is not None:
+            found[anchor] = position
         expected_version = versions.get(stream, 0) + 1
         if version != expected_version:
             bad(position, f"{stream} version {version}, expected {expected_version}")
@@ -232,5 +327,52 @@ def verify_rows(rows: Iterable[Sequence[Any]], progress: Progress | None = None)
     if progress is not None:
         progress(result.events)
     result.head_hash = prev_hash
+    if key_env is not None and key is not None and complete and result.events and not head_keyed:
+        bad(
+            result.position,
+            f"the head is not keyed although integrity.key_env (${key_env}) is set: the keyed "
+            "events were rewritten away, or nothing was appended since the key was set",
+        )
+    if unchecked:
+        result.notes.append(
+            f"{unchecked} keyed events: their HMACs were NOT checked (only their links): "
+            + (f"${key_env} is not set" if key_env else "no integrity.key_env is configured")
+        )
+    result.macs_checked = bool(result.keyed_events) and not unchecked
+    for anchor in anchors:
+        position = found.get(anchor)
+        verdict: dict[str, Any] = {
+            "source": anchor.source,
+            "position": anchor.position,
+            "hash": anchor.hash,
+        }
+        if anchor.mac is not None:
+            if key is None:
+                result.notes.append(f"anchor {anchor.source}: its MAC was NOT checked (no key)")
+            elif anchor.mac != anchor_mac(key, anchor.position or 0, anchor.hash):
+                verdict["ok"] = False
+                result.ok = False
+                result.problems.append(f"anchor {anchor.source}: MAC does not match (forged?)")
+                result.anchors.append(verdict)
+                continue
+        if anchor.position is not None and anchor.position > result.position:
+            ok = False
+            why = f"the log ends at #{result.position}, before {anchor.describe()} (truncated?)"
+            if not complete:
+                ok, why = True, ""  # verifying a prefix: the anchor lies beyond it
+        elif anchor.position is not None:
+            ok = position is not None and anchor not in differs
+            why = "" if ok else f"the hash at #{anchor.position} differs from {anchor.describe()}"
+        else:
+            ok = position is not None
+            why = "" if ok else f"no event has the hash of {anchor.describe()} (rewritten?)"
+        verdict["ok"] = ok
+        verdict["found_at"] = position
+        result.anchors.append(verdict)
+        if not ok:
+            result.ok = False
+            if result.first_bad_position is None and anchor.position is not None:
+                result.first_bad_position = min(anchor.position, result.position + 1)
+            result.problems.append(f"anchor: {why}")
     result.seconds = time.perf_counter() - started
     return result

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from ..errors import StoreError
+from ..errors import LockTimeoutError, StoreError
 
 DEFAULT_URL = "sqlite:///monitor.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -79,12 +79,28 @@ def make_engine(url: str = DEFAULT_URL, *, echo: bool = False) -> Engine:
         raise StoreError(f"cannot use database {safe_url(url)}: {exc}") from exc
 
 
+def _timeout_kind(exc: DBAPIError) -> str | None:
+    """Which writer timeout an error is, if any: the lock (PostgreSQL 55P03, SQLite busy) or
+    a statement (PostgreSQL 57014)."""
+    state = getattr(exc.orig, "sqlstate", None)
+    if state == "55P03":
+        return "another writer held the lock past database.lock_timeout"
+    if state == "57014":
+        return "a statement ran past database.statement_timeout"
+    if "database is locked" in str(exc.orig):
+        return "another writer held the lock past the busy timeout"
+    return None
+
+
 @contextlib.contextmanager
 def translate_errors(url: str) -> Iterator[None]:
     """Turn driver errors into StoreError naming the database (never its password)."""
     try:
         yield
     except OperationalError as exc:
+        timeout = _timeout_kind(exc)
+        if timeout is not None:
+            raise LockTimeoutError(f"database {safe_url(url)}: {timeout}: {exc.orig}") from exc
         raise StoreError(f"database {safe_url(url)} unavailable: {exc.orig}") from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:

@@ -21,10 +21,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from ..domain import events as ev
-from ..domain.hashing import canonical_json, event_hash
+from ..domain.hashing import CHAIN_META, KEYED_CHAIN, canonical_json, event_hash
 from ..errors import ConcurrencyError, StoreError, ValidationError
 from ..schemas import validate_event_data
 from .db import is_sqlite, safe_url, translate_errors
+from .integrity import AnchorWriter, Integrity
 from .tables import events as events_table
 from .upcasting import upcast
 
@@ -121,8 +122,17 @@ class EventStore:
         projectors: Sequence[Projector] = (),
         clock: Callable[[], str] = utc_now_iso,
         url: str | None = None,
+        integrity: Integrity | None = None,
+        lock_timeout: float = 30.0,
+        statement_timeout: float = 300.0,
     ) -> None:
         self.engine = engine
+        self.integrity = integrity or Integrity()
+        self._anchor = (
+            AnchorWriter(self.integrity.anchor_path, self.integrity.key)
+            if self.integrity.anchor_path is not None
+            else None
+        )
         self.projectors = list(projectors)
         self.clock = clock
         self.url = url or str(engine.url)
@@ -140,6 +150,14 @@ class EventStore:
             " h.position, h.hash, h.recorded_at FROM (SELECT 1 AS one) AS o LEFT JOIN"
             " (SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1)"
             " AS h ON 1 = 1"
+        )
+        # PostgreSQL: the writer's timeouts are set for its transaction in the statement that
+        # takes the append lock (one round trip): a writer stuck on a statement cannot hold
+        # the lock for ever, and the others give up waiting (and retry) instead of piling up.
+        self._lock_sql = (
+            f"SELECT set_config('lock_timeout', '{max(1, int(lock_timeout * 1000))}ms', true),"
+            f" set_config('statement_timeout', '{max(1, int(statement_timeout * 1000))}ms',"
+            f" true), pg_advisory_xact_lock({ADVISORY_LOCK_ID})"
         )
         self._local = threading.local()
         self._conns: list[Connection] = []
@@ -181,8 +199,12 @@ class EventStore:
             try:
                 with conn.begin():
                     if not self._sqlite:
-                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_ID})")
-                    yield Writer(self, conn)
+                        conn.exec_driver_sql(self._lock_sql)
+                    writer = Writer(self, conn)
+                    yield writer
+                if self._anchor is not None and writer.result.recorded:
+                    last = writer.result.recorded[-1]
+                    self._anchor.write(last.position, last.hash, last.recorded_at)
             except BaseException as exc:
                 for projector in self.projectors:
                     forget = getattr(projector, "forget", None)
@@ -212,6 +234,7 @@ class EventStore:
     ) -> AppendResult:
         if not new_events:
             return result
+        key = self.integrity.require_key() if self.integrity.keyed else None
         # The hot path speaks to the driver directly (inside SQLAlchemy's transaction): Core's
         # statement building costs more than the database work for one small event.
         cur = raw_cursor(conn)
@@ -248,8 +271,11 @@ class EventStore:
             position += 1
             version = versions.get(new.stream, 0) + 1
             versions[new.stream] = version
+            metadata = new.metadata
+            if key is not None:
+                metadata = {**metadata, CHAIN_META: KEYED_CHAIN}
             data_json = canonical_json(new.data)
-            meta_json = canonical_json(new.metadata)
+            meta_json = canonical_json(metadata)
             digest = event_hash(
                 prev_hash,
                 position,
@@ -262,6 +288,7 @@ class EventStore:
                 data_json,
                 meta_json,
                 new.dedup_key,
+                key,
             )
             rows.append(
                 (
@@ -289,7 +316,7 @@ class EventStore:
                     new.occurred_at,
                     recorded_at,
                     new.data,
-                    new.metadata,
+                    metadata,
                     new.dedup_key,
                     prev_hash,
                     digest,
@@ -364,12 +391,21 @@ class EventStore:
     def import_recorded(self, recorded: Iterable[ev.RecordedEvent], batch: int = 1000) -> int:
         """Insert an exported log as it is (positions and hashes kept) into an empty store."""
         count = 0
+        last: ev.RecordedEvent | None = None
         with self.writer() as w:
             conn = w.conn
             if conn.execute(select(func.count()).select_from(events_table)).scalar():
                 raise StoreError("import needs an empty event log (it keeps positions and hashes)")
             chunk: list[ev.RecordedEvent] = []
             for event in recorded:
+                if last is not None and event.recorded_at < last.recorded_at:
+                    # `position_at` (claims --as-of, replay --until) relies on this order.
+                    raise ValidationError(
+                        f"position {event.position}: recorded_at {event.recorded_at} is before "
+                        f"{last.recorded_at} of position {last.position}: a log's times never "
+                        "go back, so time travel over this one would answer wrong"
+                    )
+                last = event
                 chunk.append(event)
                 if len(chunk) >= batch:
                     self._insert_recorded(conn, chunk)
@@ -378,6 +414,8 @@ class EventStore:
             if chunk:
                 self._insert_recorded(conn, chunk)
                 count += len(chunk)
+        if self._anchor is not None and last is not None:
+            self._anchor.write(last.position, last.hash, last.recorded_at)
         return count
 
     def _insert_recorded(self, conn: Connection, chunk: list[ev.RecordedEvent]) -> None:

@@ -42,6 +42,9 @@ def get_position(conn: Connection, name: str) -> int:
     return value or 0
 
 
+_DOC_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps's own, without its checks
+
+
 def claim_row(claim: Claim) -> dict:
     return {
         "id": claim.id,
@@ -51,7 +54,7 @@ def claim_row(claim: Claim) -> dict:
         "updated_at": claim.updated_at,
         "version": claim.version,
         "position": claim.position,
-        "doc": json.dumps(claim.to_json(), ensure_ascii=False),
+        "doc": _DOC_ENCODER.encode(claim.to_json()),
     }
 
 
@@ -76,6 +79,13 @@ def _upsert_sql(table: str, columns: tuple[str, ...], marker: str) -> str:
         f" ON CONFLICT ({columns[0]}) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
     )
+
+
+@cache
+def _update_sql(table: str, columns: tuple[str, ...], marker: str) -> str:
+    """UPDATE of every column but the key (the key is the last parameter)."""
+    sets = ", ".join(f"{c} = {marker}" for c in columns[1:])
+    return f"UPDATE {table} SET {sets} WHERE {columns[0]} = {marker}"
 
 
 class ClaimsProjector:
@@ -124,12 +134,27 @@ class ClaimsProjector:
                 if new is not None:
                     state[cid] = changed[cid] = new
             if changed:
-                rows = [tuple(claim_row(c).values()) for c in changed.values()]
-                sql = _upsert_sql("claims", _CLAIM_COLUMNS, marker)
-                if len(rows) == 1:
-                    cur.execute(sql, rows[0])
-                else:
-                    cur.executemany(sql, rows)
+                # Claims whose stream existed before this append have a row: a plain UPDATE
+                # (one index probe) instead of an upsert (an insert attempt, then the update).
+                # Should a row be missing after all, the rowcount says so and the upsert runs.
+                known = [c for cid, c in changed.items() if first_version[cid] > 1]
+                new_rows = [c for cid, c in changed.items() if first_version[cid] <= 1]
+                if known:
+                    rows = [(*tuple(claim_row(c).values())[1:], c.id) for c in known]
+                    sql = _update_sql("claims", _CLAIM_COLUMNS, marker)
+                    if len(rows) == 1:
+                        cur.execute(sql, rows[0])
+                    else:
+                        cur.executemany(sql, rows)
+                    if cur.rowcount != len(rows):
+                        new_rows = list(changed.values())
+                if new_rows:
+                    rows = [tuple(claim_row(c).values()) for c in new_rows]
+                    sql = _upsert_sql("claims", _CLAIM_COLUMNS, marker)
+                    if len(rows) == 1:
+                        cur.execute(sql, rows[0])
+                    else:
+                        cur.executemany(sql, rows)
                 if len(self._cache) > 100_000:
                     self._cache.clear()
                 self._cache.update(changed)
