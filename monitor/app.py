@@ -136,3 +136,14 @@ def init(app: App, with_baseline: bool = True) -> AppendResult | None:
     if not with_baseline or not app.settings.load_baseline_on_init:
         return None
     return load_baseline(app, app.settings.baseline_path or shipped_baseline())
+
+
+def prepare(app: App) -> None:
+    """What `run` and `serve` do first: on a database `monitor init` never saw, create the
+    schema and load the baseline as `init` does; on an initialised one, only migrate."""
+    with translate_errors(app.settings.database_url):
+        fresh = "events" not in inspect(app.engine).get_table_names()
+    if fresh:
+        init(app)
+    else:
+        ensure_schema(app)

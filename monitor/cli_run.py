@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import threading
 from datetime import datetime
@@ -24,7 +23,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from .app import App, ensure_schema, init
+from .app import App, prepare
 from .cli_format import (
     ARROW,
     DASH,
@@ -46,6 +45,7 @@ from .cli_format import (
     styled,
 )
 from .errors import MonitorError, StoreError, ValidationError
+from .timeparse import parse_duration
 
 if TYPE_CHECKING:  # only for annotations: `monitor claims` should not import the poller
     from .daemon import CycleSummary
@@ -58,30 +58,7 @@ err = make_console(stderr=True)
 
 def _interval(value: str | None) -> float | None:
     """Seconds, or a duration like 90s, 15m, 2h, 1d."""
-    if value is None:
-        return None
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value)
-    if not m:
-        raise ValidationError(f"--interval: {value!r} is not a duration (e.g. 900, 15m, 2h)")
-    seconds = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-    if seconds <= 0:
-        raise ValidationError("--interval: must be positive")
-    return seconds
-
-
-def _prepare(app: App) -> None:
-    """On a database `monitor init` never saw: create the schema and load the baseline, as
-    `init` does; on an initialised one, only apply pending migrations."""
-    from sqlalchemy import inspect
-
-    from .store.db import translate_errors
-
-    with translate_errors(app.settings.database_url):
-        fresh = "events" not in inspect(app.engine).get_table_names()
-    if fresh:
-        init(app)
-    else:
-        ensure_schema(app)
+    return parse_duration(value, "--interval")
 
 
 def _setup_logging(verbose: int, *, once: bool = False) -> None:
@@ -384,7 +361,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
         from .services.feeds import subscribe
 
         app = c.app(migrate=True)
-        _prepare(app)
+        prepare(app)
         fid, new = subscribe(
             app, url, name=name, interval=_interval(interval), tags=tags, feed_id=feed_id
         )
@@ -439,7 +416,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - a list of commands
         app = c.app(migrate=True)
         if app.store.integrity.keyed:
             app.store.integrity.require_key()  # refuse at start, not on the first append
-        _prepare(app)
+        prepare(app)
         _check_notify_config(app)
         if not once:
             Daemon(app).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -41,20 +42,13 @@ def register(cli: click.Group) -> None:
                 param_hint="--base-url",
             )
 
-        from .app import ensure_schema, init
-        from .store.db import safe_url, translate_errors
+        from .app import prepare
+        from .store.db import safe_url
         from .web.server import create_app
 
         app = c.app(migrate=True)
         web_cfg = app.settings.web
-        from sqlalchemy import inspect
-
-        with translate_errors(app.settings.database_url):
-            fresh = "events" not in inspect(app.engine).get_table_names()
-        if fresh:
-            init(app)
-        else:
-            ensure_schema(app)
+        prepare(app)
         token = web_cfg.write_token()
         if token is not None and len(token) < 16:
             raise ConfigError(f"{web_cfg.token_env}: the web token must be at least 16 characters")
@@ -67,4 +61,12 @@ def register(cli: click.Group) -> None:
             f"{safe_url(app.settings.database_url)}, {mode}",
             err=True,
         )
-        uvicorn.run(asgi, host=bind_host, port=bind_port, log_level="warning", access_log=False)
+        uvicorn.run(
+            asgi,
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+            access_log=False,
+            http="httptools",  # the C parser and event loop: most of the server's speed
+            loop="asyncio" if sys.platform == "win32" else "uvloop",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 from .errors import ValidationError
@@ -48,3 +49,21 @@ def parse_since(text: str, now: datetime, *, option: str = "--since") -> str:
         else:
             return log_time(datetime.combine(day, time.min, tzinfo=UTC))
     return parse_moment(raw, option=option)
+
+
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*")
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str | None, what: str) -> float | None:
+    """Seconds from "900", "90s", "15m", "2h" or "1d"; None for nothing given. `what` names
+    the option or field in the error ("--interval", "interval")."""
+    if text is None or not text.strip():
+        return None
+    m = _DURATION.fullmatch(text.lower())
+    if not m:
+        raise ValidationError(f"{what}: {text!r} is not a duration (e.g. 900, 15m, 2h)")
+    seconds = float(m.group(1)) * _UNIT[m.group(2)]
+    if seconds <= 0:
+        raise ValidationError(f"{what}: must be positive")
+    return seconds

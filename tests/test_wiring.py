@@ -17,7 +17,12 @@ SOURCES = sorted((ROOT / "monitor").rglob("*.py"))
 # distribution name -> import name, where they differ
 IMPORT_NAMES = {"apscheduler": "apscheduler", "jinja2": "jinja2"}
 # used through another library: the text that shows the use
-INDIRECT = {"psycopg[binary]": "postgresql+psycopg"}
+INDIRECT = {
+    "psycopg[binary]": "postgresql+psycopg",
+    "httptools": 'http="httptools"',  # uvicorn's HTTP parser, chosen by name
+    "uvloop": '"uvloop"',  # uvicorn's event loop, chosen by name
+    "python-multipart": "request.form()",  # Starlette parses forms with it
+}
 
 
 def _imports() -> set[str]:

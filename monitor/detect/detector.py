@@ -601,17 +601,8 @@ class Detector:
             span = None if mentions else _plural_anaphor(tokens, 0)
             if span is None:
                 return []
-            start, end = span
-            text = sentence[tokens[start].start : tokens[end - 1].end]
             mentions = [
-                _Mention(
-                    start,
-                    end,
-                    text,
-                    resolve.claims,
-                    (),
-                    via=f"{text!r} read as the {len(resolve.claims)} subjects named just before",
-                )
+                _standing_for(span, tokens, sentence, resolve.claims, "the subjects named before")
             ]
             resolve = None
             plural_resolved = True
@@ -630,16 +621,9 @@ class Detector:
                 if t.key in ANOTHER_MODEL
             ):
                 return []  # "the old car" is not the new one
-            start, end = span
-            text = sentence[tokens[start].start : tokens[end - 1].end]
             mentions = [
-                _Mention(
-                    start,
-                    end,
-                    text,
-                    resolve.claims,
-                    (),
-                    via=f"{text!r} read as {resolve.mention!r}, the one model named just before",
+                _standing_for(
+                    span, tokens, sentence, resolve.claims, f"{resolve.mention!r}, named before"
                 )
             ]
         if not any(m.claims for m in mentions):
@@ -1706,6 +1690,19 @@ def _granted(
             _Hit(verb, verb + 1, sentence[t.start : t.end], cues=[_Cue("status", "approved")])
         )
     return out
+
+
+def _standing_for(
+    span: tuple[int, int],
+    tokens: list[Token],
+    sentence: str,
+    claims: tuple[str, ...],
+    what: str,
+) -> _Mention:
+    """The mention an anaphor makes: its words, standing for claims named earlier."""
+    start, end = span
+    text = sentence[tokens[start].start : tokens[end - 1].end]
+    return _Mention(start, end, text, claims, (), via=f"{text!r} read as {what}")
 
 
 def _mention_note(m: _Mention) -> MentionNote:

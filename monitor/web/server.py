@@ -47,7 +47,7 @@ from ..errors import (
 )
 from ..services import claims as claim_service
 from ..services import feeds as feed_service
-from ..timeparse import parse_moment, parse_since
+from ..timeparse import parse_duration, parse_moment, parse_since
 from . import openapi
 from .atom import build_feed
 from .auth import COOKIE, SESSION_SECONDS, Auth, WriteRefused
@@ -100,21 +100,9 @@ def _int_param(
     return value
 
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
-
-
 def parse_interval(text: str) -> float | None:
     """'900', '15m', '2h', '1d' -> seconds; empty -> None (the configured default)."""
-    raw = text.strip().lower()
-    if not raw:
-        return None
-    m = _DURATION.match(raw)
-    if not m:
-        raise ValidationError(f"interval: {text!r} is not a duration (e.g. 900, 15m, 2h)")
-    seconds = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-    if seconds <= 0:
-        raise ValidationError("interval: must be positive")
-    return seconds
+    return parse_duration(text, "interval")
 
 
 def etag_of(body: bytes) -> str:
