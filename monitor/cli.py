@@ -261,6 +261,9 @@ def describe(event: ev.RecordedEvent) -> str:
         if "value" in d:
             parts.append(f"value {change_text(d.get('from_value'), d['value'])}")
         return f"corrected {', '.join(parts)}: {one_line(d['reason'])}"
+    if event.type in (ev.RECIPIENT_UNSUBSCRIBED, ev.RECIPIENT_RESUBSCRIBED):
+        verb = "unsubscribed" if event.type == ev.RECIPIENT_UNSUBSCRIBED else "resubscribed"
+        return f"{d['address']} {verb} ({d['subscription']}, via {d['via']})"
     return event.type
 
 
@@ -335,7 +338,7 @@ def events_cmd(c: Ctx, since: int, limit: int | None, as_json: bool) -> None:
         else:
             click.echo(
                 f"#{e.position} {e.recorded_at[:19]} {e.stream} v{e.version} {e.type}"
-                f"  {describe(e) if e.stream.startswith('claim/') else ''}"
+                f"  {describe(e) if e.stream.startswith(('claim/', 'recipient/')) else ''}"
             )
 
 

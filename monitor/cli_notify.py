@@ -29,7 +29,8 @@ from .cli_format import (
     render_table,
     state_cell,
 )
-from .errors import MonitorError
+from .domain.events import RecordedEvent
+from .errors import MonitorError, ValidationError
 from .notify.delivery import (
     DeliveryReport,
     deliver_due,
@@ -219,6 +220,27 @@ def retry_cmd(c: Ctx, row_id: int) -> None:
     click.echo(f"outbox {row_id}: pending, due now{extra}")
 
 
+def _check_subscription_name(c: Ctx, subscription: str) -> None:
+    """A named subscription must be configured (a typo would otherwise record a no-op)."""
+    if subscription == "*":
+        return
+    names = [str(s.get("name")) for s in c.app().settings.subscriptions]
+    if subscription not in names:
+        known = ", ".join(names) or "none configured"
+        raise ValidationError(f"--subscription: no subscription named {subscription!r} ({known})")
+
+
+def _report_opt(recorded: RecordedEvent | None, as_json: bool, nothing: str) -> None:
+    if as_json:
+        emit_json(recorded.to_json() if recorded is not None else None)
+        return
+    if recorded is None:
+        click.echo(nothing)
+        return
+    d = recorded.data
+    click.echo(f"#{recorded.position} {recorded.type}: {d['address']} ({d['subscription']})")
+
+
 def register(cli: click.Group) -> None:
     """Add the notification commands to the `monitor` group."""
 
@@ -246,9 +268,77 @@ def register(cli: click.Group) -> None:
     def outbox_group(
         ctx: click.Context, as_json: bool, state: str | None, limit: int, wide: bool
     ) -> None:
-        """The queued notifications; `monitor outbox retry ID` resends one."""
+        """The queued notifications; `monitor outbox retry ID` resends one. Rows of a
+        recipient who unsubscribed (`monitor unsubscribe`, or the mail's one-click link) are
+        not queued; pending ones are cancelled (dead, "cancelled: the recipient unsubscribed")."""
         if ctx.invoked_subcommand is None:
             outbox_cmd(ctx.obj, as_json, state, limit, wide)
+
+    @cli.command("unsubscribe")
+    @click.argument("address")
+    @click.option(
+        "--subscription",
+        default="*",
+        show_default=True,
+        help="The subscription to leave ('*': every one, those added later included).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="The recorded event as JSON.")
+    @pass_ctx
+    def unsubscribe_cmd(c: Ctx, address: str, subscription: str, as_json: bool) -> None:
+        """Stop mail to ADDRESS (as its one-click link does): records RecipientUnsubscribed;
+        from then on no outbox row is queued for it, and its pending rows are cancelled."""
+        from .notify.unsubscribe import unsubscribe
+
+        app = c.app()
+        _check_subscription_name(c, subscription)
+        recorded = unsubscribe(app, address, subscription, via="cli")
+        _report_opt(recorded, as_json, f"{address}: already unsubscribed ({subscription})")
+
+    @cli.command("resubscribe")
+    @click.argument("address")
+    @click.option(
+        "--subscription",
+        default="*",
+        show_default=True,
+        help="The subscription to rejoin ('*': undo every unsubscribe of ADDRESS).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="The recorded event as JSON.")
+    @pass_ctx
+    def resubscribe_cmd(c: Ctx, address: str, subscription: str, as_json: bool) -> None:
+        """Undo an unsubscribe of ADDRESS: records RecipientResubscribed; mail of the
+        subscription reaches it again from the next change (cancelled rows stay cancelled)."""
+        from .notify.unsubscribe import ALL, normalize_address, resubscribe, unsubscribed_pairs
+
+        app = c.app()
+        _check_subscription_name(c, subscription)
+        recorded = resubscribe(app, address, subscription, via="cli")
+        missing = f"{address}: not unsubscribed from {subscription}"
+        if recorded is None and subscription != ALL:
+            with app.engine.connect() as conn:
+                if (ALL, normalize_address(address)) in unsubscribed_pairs(
+                    conn, [normalize_address(address)]
+                ):
+                    missing += " (it left every subscription: resubscribe without --subscription)"
+        _report_opt(recorded, as_json, missing)
+
+    @cli.command("unsubscribed")
+    @click.option("--json", "as_json", is_flag=True, help="A JSON list.")
+    @pass_ctx
+    def unsubscribed_cmd(c: Ctx, as_json: bool) -> None:
+        """Who asked to stop getting mail, of which subscription, how and when."""
+        from .notify.unsubscribe import list_unsubscribed
+
+        rows = list_unsubscribed(c.app())
+        if as_json:
+            emit_json(rows)
+            return
+        if not rows:
+            click.echo("nobody has unsubscribed")
+        for row in rows:
+            click.echo(
+                f"{row['address']}  {row['subscription']}  via {row['via']}  {row['at'][:19]}"
+                f"  #{row['position']}"
+            )
 
     @outbox_group.command("retry")
     @click.argument("row_id", metavar="ID", type=int)

@@ -9,8 +9,14 @@ from __future__ import annotations
 from .config import Settings
 from .feeds.projection import FeedsProjector
 from .notify.outbox import OutboxProjector
+from .notify.unsubscribe import UnsubscriptionsProjector
 from .store.eventstore import Projector
 
 
 def extra_projectors(settings: Settings) -> list[Projector]:
-    return [FeedsProjector(), OutboxProjector.from_settings(settings)]
+    # `unsubscribed` before the outbox: the outbox reads it to leave out who asked to stop
+    return [
+        FeedsProjector(),
+        UnsubscriptionsProjector(),
+        OutboxProjector.from_settings(settings),
+    ]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,9 @@ from monitor.notify.render import (
     render_change,
     render_digest,
     thread_id_for,
+    unsubscribe_links,
 )
+from monitor.notify.unsubscribe import sign, verify
 
 NOW = datetime(2026, 11, 25, 8, 1, 2, tzinfo=UTC)
 CTX = MailContext(sender="monitor <monitor@example.org>", list_id="monitor.localhost")
@@ -472,17 +475,48 @@ def test_list_unsubscribe_without_and_with_a_web_address() -> None:
                                subscription="desk"))
     assert msg["List-Unsubscribe"] == "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
     assert "List-Unsubscribe-Post" not in msg  # RFC 8058 one-click needs a URL
+    # a base URL but no key: no URL (the web server would refuse an unsigned one)
     ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/")
-    msg = parsed(render_change(recorded(), CLAIM, ["Al <alice@example.org>"], ctx, NOW,
+    msg = parsed(render_change(recorded(), CLAIM, ["alice@example.org"], ctx, NOW,
                                subscription="desk"))
+    assert "List-Unsubscribe-Post" not in msg
+    key = bytes(range(32))
+    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/",
+                      unsubscribe_key=key)
+    msg = parsed(render_change(recorded(), CLAIM, ["Al <Alice@Example.org>"], ctx, NOW,
+                               subscription="desk"))
+    sig = sign(key, "desk", "alice@example.org")
     assert msg["List-Unsubscribe"] == (
-        "<https://monitor.example.org/unsubscribe?subscription=desk&to=alice%40example.org>, "
-        "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
+        "<https://monitor.example.org/unsubscribe?subscription=desk&to=alice%40example.org"
+        f"&sig={sig}>, <mailto:monitor@example.org?subject=unsubscribe%20desk>"
     )
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = bodies(msg)
     assert "https://monitor.example.org/unsubscribe?subscription=desk" in text
     assert "Unsubscribe</a>" in html
+
+
+def test_the_unsubscribe_signature_verifies_and_binds_subscription_and_address() -> None:
+    key = bytes(range(32))
+    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://m.example.org",
+                      unsubscribe_key=key)
+    _, url = unsubscribe_links(ctx, "desk", ["bob@example.org"])
+    assert url is not None
+    q = parse_qs(urlsplit(url).query)
+    assert q["subscription"] == ["desk"] and q["to"] == ["bob@example.org"]
+    sig = q["sig"][0]
+    assert len(sig) == 64
+    assert verify(key, "desk", "bob@example.org", sig)
+    assert verify(key, "desk", "Bob <BOB@example.org>", sig)  # the address is normalised
+    assert not verify(key, "other", "bob@example.org", sig)
+    assert not verify(key, "desk", "eve@example.org", sig)
+    assert not verify(bytes(32), "desk", "bob@example.org", sig)  # another database's key
+    assert not verify(key, "desk", "bob@example.org", sig[:-1] + ("0" if sig[-1] != "0" else "1"))
+    assert not verify(key, "desk", "not an address", sig)
+    # without a subscription name the link stands for every subscription
+    _, url = unsubscribe_links(ctx, None, ["bob@example.org"])
+    q = parse_qs(urlsplit(url or "").query)
+    assert q["subscription"] == ["*"] and verify(key, "*", "bob@example.org", q["sig"][0])
 
 
 @pytest.mark.parametrize(

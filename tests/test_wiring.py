@@ -67,7 +67,7 @@ def test_bootstrap_wires_every_collaborator(sqlite_url: str) -> None:
     settings = load_settings(None, sqlite_url)
     app = bootstrap(settings)
     try:
-        assert [p.name for p in app.projectors] == ["claims", "feeds", "outbox"]
+        assert [p.name for p in app.projectors] == ["claims", "feeds", "unsubscribed", "outbox"]
         assert app.detectors is app.detectors  # one cache per app
         assert app.transport() is app.transport()
         poller = Poller(app, parse_processes=0)

@@ -98,9 +98,11 @@ backoff_base = 3600
 
 
 @contextmanager
-def serving(folder: Path, config: Path | None, *, token: str | None = TOKEN) -> Iterator[str]:
+def serving(
+    folder: Path, config: Path | None, *, token: str | None = TOKEN, port: int | None = None
+) -> Iterator[str]:
     """`monitor serve` in a child process; yields its base URL, stops it on exit."""
-    port = free_port()
+    port = port or free_port()
     env = _env()
     if token:
         env["MONITOR_WEB_TOKEN"] = token

@@ -8,6 +8,7 @@ names below are the only place an event type is spelled in code.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -27,6 +28,9 @@ FEED_FAILING: Final = "FeedFailing"
 FEED_RECOVERED: Final = "FeedRecovered"
 REPORT_RECORDED: Final = "ReportRecorded"
 REPORT_REVISED: Final = "ReportRevised"
+# Recipient streams: who asked to stop (or resume) getting a subscription's mail
+RECIPIENT_UNSUBSCRIBED: Final = "RecipientUnsubscribed"
+RECIPIENT_RESUBSCRIBED: Final = "RecipientResubscribed"
 
 # The current schema version of each event type; older versions are upcast on read.
 CURRENT_VERSIONS: Final[dict[str, int]] = {
@@ -44,6 +48,8 @@ CURRENT_VERSIONS: Final[dict[str, int]] = {
     FEED_RECOVERED: 1,
     REPORT_RECORDED: 1,
     REPORT_REVISED: 1,
+    RECIPIENT_UNSUBSCRIBED: 1,
+    RECIPIENT_RESUBSCRIBED: 1,
 }
 
 # What caused an event (metadata "cause"). Only these send notifications.
@@ -58,6 +64,13 @@ def claim_stream(claim_id: str) -> str:
 
 def feed_stream(feed_id: str) -> str:
     return f"feed/{feed_id}"
+
+
+def recipient_stream(address: str) -> str:
+    """One stream per address (lowercased): an address has characters a stream name may not
+    hold, and its opt-outs are ordered among themselves, so it is named by a digest."""
+    digest = hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()[:32]
+    return f"recipient/{digest}"
 
 
 @dataclass(frozen=True, slots=True)

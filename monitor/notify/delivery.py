@@ -133,8 +133,9 @@ def make_transport(settings: Settings) -> Transport:
         raise ConfigError(f"smtp: {exc}") from exc
 
 
-def mail_context(settings: Settings) -> MailContext:
-    """From: the [smtp] from when set, else the [mail] from."""
+def mail_context(settings: Settings, unsubscribe_key: bytes | None = None) -> MailContext:
+    """From: the [smtp] from when set, else the [mail] from. The key signs unsubscribe links
+    (only offered with `web.base_url`)."""
     sender = settings.mail.sender
     if settings.smtp is not None and settings.smtp.sender != SmtpConfig.sender:
         sender = settings.smtp.sender
@@ -143,7 +144,18 @@ def mail_context(settings: Settings) -> MailContext:
         list_id=settings.mail.list_id,
         message_domain=settings.mail.domain,
         web_base_url=settings.web.base_url,
+        unsubscribe_key=unsubscribe_key,
     )
+
+
+def app_mail_context(app: App) -> MailContext:
+    """`mail_context` with the database's unsubscribe key when links are offered at all."""
+    key = None
+    if app.settings.web.base_url:
+        from .unsubscribe import signing_key
+
+        key = signing_key(app.engine)
+    return mail_context(app.settings, key)
 
 
 @dataclass
@@ -412,10 +424,8 @@ def _feeds(app: App) -> dict[str, FeedInfo]:
         return {i: FeedInfo(name=n or "", state=st or "") for i, n, st in found}
 
 
-def _render(
-    app: App, rows: list[_Row], now: datetime, to: list[str] | None = None
-) -> EmailMessage:
-    ctx = mail_context(app.settings)
+def _render(app: App, rows: list[_Row], now: datetime, to: list[str] | None = None) -> EmailMessage:
+    ctx = app_mail_context(app)
     pairs = _items(app, rows)
     to = to or rows[-1].recipients  # the latest enqueue has the current configuration
     first = rows[0]
@@ -438,7 +448,7 @@ def _send(app: App, senders: Senders, rows: list[_Row], now: datetime) -> str | 
         msg = _render(app, rows, now)
         senders.mail.send(msg)
         return str(msg["Message-ID"])
-    ctx = mail_context(app.settings)
+    ctx = app_mail_context(app)
     delivery_id = unit_id(rows, ctx.domain).strip("<>")
     body = payload(
         _items(app, rows),
@@ -456,9 +466,7 @@ def _send(app: App, senders: Senders, rows: list[_Row], now: datetime) -> str | 
     elif first.channel == APPRISE:
         url = senders.destinations.apprise.get((first.subscription, first.target))
         if url is None:
-            raise LookupError(
-                f"subscription {first.subscription!r} no longer has this Apprise URL"
-            )
+            raise LookupError(f"subscription {first.subscription!r} no longer has this Apprise URL")
         title, text = markdown(body)
         senders.apprise.send(url, title, text)
     else:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from monitor.config import Settings
 from monitor.domain import events as ev
@@ -37,6 +37,7 @@ from .subscriptions import (
     parse_subscriptions,
     redact_url,
 )
+from .unsubscribe import ALL, is_unsubscribed, unsubscribed_pairs
 
 if TYPE_CHECKING:
     from monitor.app import App
@@ -163,12 +164,17 @@ class OutboxProjector:
         return self._subs
 
     def apply(self, conn: Connection, events: Sequence[ev.RecordedEvent]) -> None:
+        for e in events:
+            if e.type == ev.RECIPIENT_UNSUBSCRIBED:
+                cancel_queued(conn, e)
         notifying = [e for e in events if is_notifying(e)]
         if not notifying:
             return
         subs = self.subscriptions(conn)
         if not subs:
             return
+        # Who asked to stop: read after the unsubscriptions projector applied this batch.
+        left = unsubscribed_pairs(conn, {a for sub in subs for a in _emails(sub)})
         ids = {e.data.get("claim") for e in notifying}
         claim_ids = sorted(i for i in ids if isinstance(i, str))
         # The claims projector ran first in this transaction: the read model has the change.
@@ -178,12 +184,14 @@ class OutboxProjector:
             for event in notifying
             for sub in subs
             if matches(sub, event, claims.get(event.data.get("claim", "")))
-            for row in self._rows(event, sub)
+            for row in self._rows(event, sub, left)
         ]
         if rows:
             conn.execute(outbox.insert(), rows)
 
-    def _rows(self, event: ev.RecordedEvent, sub: Subscription) -> list[dict[str, Any]]:
+    def _rows(
+        self, event: ev.RecordedEvent, sub: Subscription, left: set[tuple[str, str]]
+    ) -> list[dict[str, Any]]:
         """One row per destination: each email recipient (their own message, so nobody sees
         the list), the webhook, each Apprise URL; each then retries and dead-letters alone."""
         recorded = parse_iso(event.recorded_at)
@@ -203,7 +211,11 @@ class OutboxProjector:
             "next_attempt_at": iso(due),
             "created_at": iso(recorded),
         }
-        targets = [(EMAIL, _group_of([addr]), addr) for addr in sub.to]
+        targets = [
+            (EMAIL, target, addr)
+            for addr in sub.to
+            if not is_unsubscribed(left, sub.name, target := _group_of([addr]))
+        ]
         if sub.webhook is not None:
             # shown as scheme and host: a webhook URL may hold a token, and the row needs none
             targets.append((WEBHOOK, "webhook", redact_url(sub.webhook.url)))
@@ -225,3 +237,29 @@ class OutboxProjector:
 
     def reset(self, conn: Connection) -> None:
         """Nothing: messages already queued (or sent) are not the replay's to undo."""
+
+
+def _emails(sub: Subscription) -> list[str]:
+    return [_group_of([addr]) for addr in sub.to]
+
+
+def cancel_queued(conn: Connection, event: ev.RecordedEvent) -> int:
+    """An unsubscribe also stops the mail already queued for the address and not yet being
+    sent (a pending digest could otherwise go out days later): those rows become dead, with
+    the reason, so `monitor outbox` shows what happened (and `outbox retry` can still send
+    one). A row being sent right now finishes."""
+    sub, addr = event.data["subscription"], event.data["address"]
+    where = (outbox.c.channel == EMAIL) & (outbox.c.target == addr) & (outbox.c.state == PENDING)
+    if sub != ALL:
+        where = where & (outbox.c.subscription == sub)
+    result = conn.execute(
+        update(outbox)
+        .where(where)
+        .values(
+            state=DEAD,
+            last_error=f"cancelled: the recipient unsubscribed (event #{event.position})",
+            lease_owner=None,
+            lease_until=None,
+        )
+    )
+    return result.rowcount or 0

@@ -48,6 +48,9 @@ class MailContext:
     subject_prefix: str = "[monitor]"
     message_domain: str = ""  # `mail.domain`: of every Message-ID and thread id
     web_base_url: str | None = None  # `web.base_url`: adds a one-click unsubscribe URL
+    # The database's unsubscribe key (`notify.unsubscribe.signing_key`): signs that URL; without
+    # it no URL is offered, since the web server would refuse an unsigned one.
+    unsubscribe_key: bytes | None = None
 
     @property
     def domain(self) -> str:
@@ -497,18 +500,25 @@ def unsubscribe_links(
     ctx: MailContext, subscription: str | None, to: Sequence[str]
 ) -> tuple[str | None, str | None]:
     """(mailto, url) for List-Unsubscribe: a mail to the sender naming the subscription, and,
-    with `web.base_url`, the web page that removes this one address (RFC 8058 one-click)."""
+    with `web.base_url` and the database's key, the signed web page that removes this one
+    address (RFC 8058 one-click); `sig` is what makes the link unforgeable."""
+    from .unsubscribe import ALL, sign
+
     sender = _addresses([ctx.sender])
     what = f"unsubscribe {subscription}" if subscription else "unsubscribe"
     mailto = f"mailto:{sender[0].addr_spec}?subject={quote(what)}" if sender else None
     url = None
     recipients = _addresses(to)
-    if ctx.web_base_url and safe_link(ctx.web_base_url):
+    if (
+        ctx.web_base_url
+        and safe_link(ctx.web_base_url)
+        and ctx.unsubscribe_key
+        and len(recipients) == 1
+    ):
+        name = subscription or ALL
+        address = recipients[0].addr_spec.lower()
         query = urlencode(
-            {
-                "subscription": subscription or "",
-                "to": recipients[0].addr_spec if len(recipients) == 1 else "",
-            }
+            {"subscription": name, "to": address, "sig": sign(ctx.unsubscribe_key, name, address)}
         )
         url = f"{ctx.web_base_url.rstrip('/')}/unsubscribe?{query}"
     return mailto, url

@@ -140,3 +140,27 @@ outbox = Table(
 Index("ix_outbox_state_due", outbox.c.state, outbox.c.next_attempt_at)
 Index("ix_outbox_digest", outbox.c.subscription, outbox.c.period)
 Index("ix_outbox_batch", outbox.c.subscription, outbox.c.channel, outbox.c.target, outbox.c.batch)
+
+# Read model: who asked not to get a subscription's mail (subscription "*": any of them).
+# Built from RecipientUnsubscribed / RecipientResubscribed; rebuilt by `monitor replay`.
+unsubscribed = Table(
+    "unsubscribed",
+    metadata,
+    Column("subscription", String(200), primary_key=True),
+    Column("address", String(300), primary_key=True),
+    Column("via", String(20), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Values every process on one database must share and no event should carry: the key that
+# signs unsubscribe links (so the daemon that renders them and the web server that checks them
+# agree across restarts). Created by migration 0003; `notify.unsubscribe.signing_key` makes it
+# on first use if it is missing.
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)

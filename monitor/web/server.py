@@ -469,6 +469,81 @@ class Web:
 
         return await self._write(request, action, "/outbox")
 
+    # ---- unsubscribe ---------------------------------------------------------------------
+    def _unsubscribe_link(self, request: Request) -> tuple[str, str]:
+        """(subscription, address) of a signed unsubscribe link, or ApiError: 400 when a part
+        is missing or malformed, 403 when the signature does not match (forged or altered).
+        The signature is the only authority here: no login, token or CSRF token is asked
+        (RFC 8058: a mail client's one-click POST carries none)."""
+        from ..notify.unsubscribe import check_subscription, normalize_address, signing_key
+        from ..notify.unsubscribe import verify as verify_link
+
+        q = request.query_params
+        subscription, to, sig = q.get("subscription", ""), q.get("to", ""), q.get("sig", "")
+        if not (subscription and to and sig):
+            raise ApiError(
+                400,
+                "This unsubscribe link is incomplete (it needs subscription, to and sig): "
+                "it may have been cut short; open the whole link from the mail.",
+            )
+        try:
+            check_subscription(subscription)
+            address = normalize_address(to)
+        except ValidationError as exc:
+            raise ApiError(400, f"This unsubscribe link is not valid: {exc}.") from exc
+        key = signing_key(self.app.engine)
+        if not verify_link(key, subscription, address, sig):
+            raise ApiError(
+                403,
+                "This unsubscribe link's signature does not match: it was altered or not made "
+                "by this monitor, so nothing was changed.",
+            )
+        return subscription, address
+
+    async def unsubscribe_page(self, request: Request) -> Response:
+        """GET: a confirmation page with a button (a link opened by a scanner or a preview
+        must not unsubscribe anyone by itself)."""
+        from ..notify.unsubscribe import is_unsubscribed, unsubscribed_pairs
+
+        subscription, address = self._unsubscribe_link(request)
+
+        def build() -> Response:
+            with self.app.engine.connect() as conn:
+                pairs = unsubscribed_pairs(conn, [address])
+            state = "already" if is_unsubscribed(pairs, subscription, address) else "confirm"
+            return self.render(
+                request,
+                "unsubscribe.html",
+                state=state,
+                address=address,
+                subscription=subscription,
+                action=f"{request.url.path}?{request.url.query}",
+            )
+
+        return await run_in_threadpool(build)
+
+    async def unsubscribe(self, request: Request) -> Response:
+        """POST: the page's button, or a mail client's RFC 8058 one-click POST (body
+        `List-Unsubscribe=One-Click`); appends RecipientUnsubscribed and answers 200."""
+        from ..notify.unsubscribe import unsubscribe as record_unsubscribe
+
+        subscription, address = self._unsubscribe_link(request)
+        form = await request.form()
+        via = "one-click" if form.get("List-Unsubscribe") == "One-Click" else "page"
+
+        def action() -> Response:
+            recorded = record_unsubscribe(self.app, address, subscription, via=via)
+            return self.render(
+                request,
+                "unsubscribe.html",
+                state="done" if recorded is not None else "already",
+                address=address,
+                subscription=subscription,
+                position=recorded.position if recorded is not None else None,
+            )
+
+        return await run_in_threadpool(action)
+
     # ---- Atom --------------------------------------------------------------------------
     async def changes_atom(self, request: Request) -> Response:
         """Feed readers poll this: built once per log head (and base URL), then served from
@@ -846,6 +921,8 @@ def create_app(app: App, *, token: str | None = None, base_url: str | None = Non
         r("/reports", web.reports_page),
         r("/outbox", web.outbox_page),
         r("/outbox/{row_id:int}/retry", web.retry_mail, ["POST"]),
+        r("/unsubscribe", web.unsubscribe_page),
+        r("/unsubscribe", web.unsubscribe, ["POST"]),
         r("/login", web.login_page),
         r("/login", web.login, ["POST"]),
         r("/logout", web.logout, ["POST"]),
