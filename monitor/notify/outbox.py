@@ -22,6 +22,7 @@ from sqlalchemy import Connection, update
 
 from monitor.config import Settings
 from monitor.domain import events as ev
+from monitor.domain.claims import Claim
 from monitor.errors import ConfigError
 from monitor.store.projections import load_claims
 from monitor.store.tables import outbox
@@ -147,6 +148,8 @@ class OutboxProjector:
         self.domain = domain
         self.where = where
         self._subs: list[Subscription] | None = None
+        self._emails_of: list[str] | None = None
+        self._emails_for: list[Subscription] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxProjector:
@@ -174,11 +177,11 @@ class OutboxProjector:
         if not subs:
             return
         # Who asked to stop: read after the unsubscriptions projector applied this batch.
-        left = unsubscribed_pairs(conn, {a for sub in subs for a in _emails(sub)})
+        left = unsubscribed_pairs(conn, self._addresses(subs))
         ids = {e.data.get("claim") for e in notifying}
         claim_ids = sorted(i for i in ids if isinstance(i, str))
         # The claims projector ran first in this transaction: the read model has the change.
-        claims = load_claims(conn, claim_ids) if claim_ids else {}
+        claims = _claims_by_cursor(conn, claim_ids) if claim_ids else {}
         rows = [
             row
             for event in notifying
@@ -187,7 +190,28 @@ class OutboxProjector:
             for row in self._rows(event, sub, left)
         ]
         if rows:
-            conn.execute(outbox.insert(), rows)
+            # The driver cursor, not Core: this runs inside every append that notifies, where
+            # building the statement cost more than running it.
+            columns = tuple(rows[0])
+            marker = "?" if conn.dialect.name == "sqlite" else "%s"
+            sql = (
+                f"INSERT INTO outbox ({', '.join(columns)}) "
+                f"VALUES ({', '.join([marker] * len(columns))})"
+            )
+            values = [tuple(r[c] for c in columns) for r in rows]
+            cur = conn.connection.driver_connection.cursor()
+            if len(values) == 1:
+                cur.execute(sql, values[0])
+            else:
+                cur.executemany(sql, values)
+
+    def _addresses(self, subs: list[Subscription]) -> list[str]:
+        """Every email address of the subscriptions, parsed once (the subscriptions are fixed
+        for the projector's life)."""
+        if self._emails_of is None or self._emails_for is not subs:
+            self._emails_of = sorted({a for sub in subs for a in _emails(sub)})
+            self._emails_for = subs
+        return self._emails_of
 
     def _rows(
         self, event: ev.RecordedEvent, sub: Subscription, left: set[tuple[str, str]]
@@ -237,6 +261,22 @@ class OutboxProjector:
 
     def reset(self, conn: Connection) -> None:
         """Nothing: messages already queued (or sent) are not the replay's to undo."""
+
+
+def _claims_by_cursor(conn: Connection, ids: list[str]) -> dict[str, Claim]:
+    """`load_claims` on the driver cursor (see `apply`)."""
+    cur = conn.connection.driver_connection.cursor()
+    marker = "?" if conn.dialect.name == "sqlite" else "%s"
+    found: dict[str, Claim] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        cur.execute(
+            f"SELECT doc FROM claims WHERE id IN ({', '.join([marker] * len(chunk))})", chunk
+        )
+        for (doc,) in cur.fetchall():
+            claim = Claim.from_json(json.loads(doc))
+            found[claim.id] = claim
+    return found
 
 
 def _emails(sub: Subscription) -> list[str]:

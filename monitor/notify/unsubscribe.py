@@ -162,12 +162,13 @@ def unsubscribed_pairs(conn: Connection, addresses: Iterable[str]) -> set[tuple[
     wanted = sorted({a.lower() for a in addresses})
     if not wanted:
         return set()
-    rows = conn.execute(
-        select(unsubscribed.c.subscription, unsubscribed.c.address).where(
-            unsubscribed.c.address.in_(wanted)
-        )
+    # The driver cursor: this runs inside every append that notifies (see OutboxProjector).
+    cur = conn.connection.driver_connection.cursor()
+    marks = ", ".join(["?" if conn.dialect.name == "sqlite" else "%s"] * len(wanted))
+    cur.execute(
+        f"SELECT subscription, address FROM unsubscribed WHERE address IN ({marks})", wanted
     )
-    return {(s, a) for s, a in rows}
+    return {(s, a) for s, a in cur.fetchall()}
 
 
 def is_unsubscribed(pairs: set[tuple[str, str]], subscription: str, address: str) -> bool:
