@@ -30,7 +30,9 @@ def harness() -> ModuleType:
 
 def assert_invariants(figures: dict[str, Any]) -> None:
     assert figures.get("early_exits", []) == [], figures
-    assert figures["final_quiescent"], figures
+    # the figures that say why a run never settled, in full (pytest cuts a long dict short)
+    settled = {k: figures.get(k) for k in ("outbox", "final_s", "leftover_leases", "events")}
+    assert figures["final_quiescent"], (settled, figures.get("daemon_error_lines"))
     assert figures["final_exit_code"] == 0, figures
     assert figures["reports_recorded"] == figures["reports_published"] > 0, figures
     assert figures["reports_unexpected"] == 0, figures
