@@ -182,7 +182,7 @@ def sqlite_outages(r: Any, holders: list[subprocess.Popen[str]]) -> int:
     return 2
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(150)
 def test_a_sqlite_lock_held_past_the_busy_timeout_loses_and_duplicates_nothing(
     sqlite_url: str, tmp_path: Path
 ) -> None:
