@@ -776,7 +776,7 @@ class Detector:
                     )
                     continue
             out.append(_Mention(m.start, m.end, text, claims, blocked))
-        extra = self._signatures.find(tokens, ())
+        extra = self._signatures.find(tokens)
         if extra:
             for hit in extra:
                 inside = [m for m in out if m.start < hit.end and hit.start < m.end]
@@ -1489,15 +1489,21 @@ def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple
 
 
 # Plural anaphora: "Both have been dropped", "the two models", "all three", "they were axed".
-_PLURAL_OPENING = re.compile(
-    r"(?:\W*)(?:(?:But|And|Now|However|Since then|Today),?\s+)?"
-    r"(?:[Bb]oth|[Tt]hey|[Tt]he two|[Tt]he three|[Aa]ll three|[Aa]ll four|[Tt]he pair|"
-    r"[Tt]hese|[Tt]hose|[Ee]ach|[Nn]either)\b"
-)
-PLURAL_HEADS = frozenset({"both", "they", "these", "those", "each", "neither", "pair", "two"})
 PLURAL_DETERMINERS = frozenset({"the", "all", "both", "these", "those"})
 NUMBER_WORDS = frozenset({"two", "three", "four", "five"})
 PLURAL_OPENERS = frozenset({"but", "and", "now", "however", "since", "then", "today", ","})
+PLURAL_WORDS = frozenset({"they", "both", "these", "those", "each", "neither"})
+# A cheap first look for `_plural_anaphor`, made of the same words (it may find more, never less).
+_PLURAL_OPENING = re.compile(
+    r"\W*(?:(?:" + "|".join(sorted(PLURAL_OPENERS - {","})) + r"),?\s+){0,3}"
+    r"(?:(?:" + "|".join(sorted(PLURAL_WORDS)) + r")"
+    r"|(?:"
+    + "|".join(sorted(PLURAL_DETERMINERS))
+    + r")\s+(?:"
+    + "|".join(sorted(NUMBER_WORDS | {"pair"}))
+    + r"))\b",
+    re.IGNORECASE,
+)
 
 
 def _plural_anaphor(tokens: list[Token], start: int) -> tuple[int, int] | None:
@@ -1509,7 +1515,7 @@ def _plural_anaphor(tokens: list[Token], start: int) -> tuple[int, int] | None:
     if i >= len(tokens):
         return None
     k = tokens[i].key
-    if k in ("they", "both", "these", "those", "each", "neither"):
+    if k in PLURAL_WORDS:
         end = i + 1
         nxt = tokens[end] if end < len(tokens) else None
         if (
@@ -1545,7 +1551,6 @@ def _plural_in_sentence(
     if not multi:
         return mentions
     out = list(mentions)
-    last_clause = max(m.clause for m in mentions)
     for i in range(1, len(tokens)):
         if clause_of[i] == clause_of[i - 1] or clause_of[i] <= 0:
             continue
@@ -1573,7 +1578,6 @@ def _plural_in_sentence(
                 via=f"{text!r} read as the {len(claims)} subjects named before it",
             )
         )
-        last_clause = max(last_clause, clause_of[span[0]])
     return sorted(out, key=lambda m: m.start)
 
 

@@ -69,7 +69,6 @@ class Signature:
     claim: str
     words: frozenset[str]
     anchor: str
-    name: str
     lookalike: bool
 
 
@@ -79,7 +78,7 @@ def signature_of(claim: str, name: str, lookalike: bool = False) -> Signature | 
     if len(distinct) < 2:
         return None
     anchor = max(distinct, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
-    return Signature(claim, distinct, anchor, name, lookalike)
+    return Signature(claim, distinct, anchor, lookalike)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,6 @@ class SignatureHit:
     end: int
     claims: tuple[str, ...]
     blocked: tuple[str, ...]
-    name: str
     size: int  # words in the signature
 
 
@@ -107,8 +105,8 @@ class SignatureMatcher:
     def anchors(self) -> list[str]:
         return list(self._by_anchor)
 
-    def find(self, tokens: Sequence[Token], taken: Sequence[tuple[int, int]]) -> list[SignatureHit]:
-        """Windows holding a whole signature and overlapping no span in `taken`."""
+    def find(self, tokens: Sequence[Token]) -> list[SignatureHit]:
+        """Windows holding a whole signature (the caller settles overlaps with exact names)."""
         by_anchor = self._by_anchor
         raw = {t.key for t in tokens}
         if raw.isdisjoint(by_anchor) and not any(
@@ -126,7 +124,7 @@ class SignatureMatcher:
                 if not sig.words <= present:
                     continue  # a word of the name is missing from the whole sentence
                 span = _window(keys, i, sig.words)
-                if span is not None and not _overlaps(span, taken):
+                if span is not None:
                     found.setdefault(span, []).append(sig)
         hits: list[SignatureHit] = []
         for (start, end), sigs in sorted(found.items()):
@@ -140,7 +138,7 @@ class SignatureMatcher:
                 if hits[-1].end - hits[-1].start >= end - start:
                     continue
                 hits.pop()
-            hits.append(SignatureHit(start, end, claims, blocked, top[0].name, best))
+            hits.append(SignatureHit(start, end, claims, blocked, best))
         return hits
 
 
@@ -163,15 +161,7 @@ def _window(keys: Sequence[str], at: int, words: frozenset[str]) -> tuple[int, i
             positions.setdefault(keys[j], []).append(j)
     if len(positions) < len(words):
         return None
-    best: tuple[int, int] | None = None
-    # try each choice of the other words' nearest occurrence to the anchor
-    start = min(min(p, key=lambda j: abs(j - at)) for p in positions.values())
-    end = max(min(p, key=lambda j: abs(j - at)) for p in positions.values()) + 1
-    if end - start <= limit:
-        best = (start, end)
-    return best
-
-
-def _overlaps(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
-    s, e = span
-    return any(s < te and ts < e for ts, te in taken)
+    # each word at its occurrence nearest the anchor
+    nearest = [min(p, key=lambda j: abs(j - at)) for p in positions.values()]
+    start, end = min(nearest), max(nearest) + 1
+    return (start, end) if end - start <= limit else None
