@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_monitor
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Auto news</title><link>https://news.example.com/</link>
@@ -27,14 +26,7 @@ car due in the first half of 2029.</description></item>
 
 
 def monitor(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "monitor.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MONITOR_CONFIG": "", "MONITOR_DATABASE_URL": ""},
-        timeout=120,
-    )
+    proc = run_monitor(cwd, *args)
     assert proc.returncode == 0, proc.stderr
     return proc
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from cli_support import run_monitor
 from feeds_server import FeedServer
 from smtp_server import SmtpTestServer, smtp_server_fixture
 
@@ -48,14 +47,7 @@ def feeds() -> Iterator[FeedServer]:
 
 
 def monitor(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "monitor.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "MONITOR_DATABASE_URL": "", "MONITOR_CONFIG": ""},
-    )
+    return run_monitor(cwd, *args)
 
 
 def write_config(tmp_path: Path, feeds: str, smtp_port: int, web: str = "") -> Path:
