@@ -306,14 +306,7 @@ def _parse_apprise(value: Any, key: str) -> str:
 
 
 def parse_webhook(value: Any, key: str) -> Webhook:
-    if not isinstance(value, dict):
-        raise SubscriptionConfigError(key, "must be a mapping like {url = ..., secret_env = ...}")
-    unknown = sorted(set(value) - _WEBHOOK_KEYS, key=str)
-    if unknown:
-        raise SubscriptionConfigError(
-            f"{key}.{unknown[0]}",
-            f"unknown key; expected one of {', '.join(sorted(_WEBHOOK_KEYS))}",
-        )
+    _check_mapping(value, key, _WEBHOOK_KEYS, "{url = ..., secret_env = ...}")
     url = value.get("url")
     parts = urlsplit(url) if isinstance(url, str) and not _CONTROL.search(url) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -388,15 +381,20 @@ def _parse_claim_selector(value: Any, known: Mapping[str, Claim], key: str) -> s
     raise SubscriptionConfigError(key, f"unknown claim id {sel!r}{also}")
 
 
-def _parse_digest(value: Any, key: str) -> DigestSchedule:
+def _check_mapping(value: Any, key: str, allowed: frozenset[str] | set[str], like: str) -> None:
+    """A table of the config with only the keys it may have; an error names the first other."""
     if not isinstance(value, dict):
-        raise SubscriptionConfigError(key, "must be a mapping like {at: '08:00'}")
-    unknown = sorted(set(value) - _DIGEST_KEYS, key=str)
+        raise SubscriptionConfigError(key, f"must be a mapping like {like}")
+    unknown = sorted(set(value) - allowed, key=str)
     if unknown:
         raise SubscriptionConfigError(
             f"{key}.{unknown[0]}",
-            f"unknown key; expected one of {', '.join(sorted(_DIGEST_KEYS))}",
+            f"unknown key; expected one of {', '.join(sorted(allowed))}",
         )
+
+
+def _parse_digest(value: Any, key: str) -> DigestSchedule:
+    _check_mapping(value, key, _DIGEST_KEYS, "{at: '08:00'}")
     at = _parse_clock(value.get("at"), f"{key}.at")
 
     tz = value.get("timezone", "UTC")
