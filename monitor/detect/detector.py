@@ -635,7 +635,7 @@ class Detector:
         _appositives(mentions, tokens)
         hits = _outside_mentions(hits, mentions)
         hits.extend(_granted(mentions, tokens, sentence, hits))
-        clause_of = _clauses(tokens, hits)
+        clause_of = _clauses(tokens, hits, mentions)
         for m in mentions:
             m.clause = clause_of[m.start]
         _group(mentions, tokens, self._coordination)
@@ -928,6 +928,8 @@ class Detector:
             if m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
+                if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
+                    continue  # "test results for the K4 were released": results, not the K4
                 d, side = h.start - m.end, 0
                 if d > BEFORE_WINDOW:
                     continue
@@ -1206,8 +1208,14 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
     return [h for h in hits if not clashes(h)]
 
 
-def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
-    starts = {h.start for h in hits if "terminators" in h.kinds and not h.cues}
+def _clauses(tokens: list[Token], hits: list[_Hit], mentions: list[_Mention]) -> list[int]:
+    named_up_to = {m.end for m in mentions if m.claims}
+    starts = {
+        h.start
+        for h in hits
+        if "terminators" in h.kinds and not h.cues and not _relative_of(h, tokens, named_up_to)
+    }
+    parenthetical = _dash_pairs(tokens)
     # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
         if t.key == ",":
@@ -1220,9 +1228,67 @@ def _clauses(tokens: list[Token], hits: list[_Hit]) -> list[int]:
     out: list[int] = []
     clause = 0
     for i, t in enumerate(tokens):
-        if t.key in CLAUSE_PUNCT or i in starts:
+        if (t.key in CLAUSE_PUNCT and i not in parenthetical) or i in starts:
             clause += 1
         out.append(clause)
+    return out
+
+
+# Nouns whose "of"/"for" phrase still names what a verb after them is about ("the launch of the
+# K4 was delayed", "production of the K4 has ended"): the events and parts of a tracked subject.
+EVENT_HEADS = frozenset(
+    ("launch", "launches", "release", "opening", "debut", "rollout", "arrival", "approval")
+    + ("production", "construction", "development", "delivery", "deliveries", "sale", "sales")
+    + ("start", "end", "cancellation", "work", "plan", "plans", "program", "programme")
+    + ("project", "version", "versions", "model", "models", "variant", "variants", "unit")
+    + ("units", "examples", "shipments", "rest", "first", "last", "start-up", "restart")
+    + ("testing", "tests", "flight", "flights", "service", "operation", "operations", "line")
+)
+MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
+# A cue that opens with its auxiliary ("was released", "have been cut") takes the noun just
+# before it as its subject.
+AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+
+
+def _modifies_another_noun(m: _Mention, tokens: list[Token]) -> bool:
+    """A name after "results for", "a report on", "news about": the subject of a verb phrase
+    after it is the noun before the preposition, not the name."""
+    i = m.start - 1
+    while i >= 0 and tokens[i].key in _DETERMINERS:
+        i -= 1
+    if i < 1 or tokens[i].key not in MODIFIER_PREPOSITIONS:
+        return False
+    head = tokens[i - 1]
+    return head.is_word and head.key not in EVENT_HEADS and head.key not in _DETERMINERS
+
+
+RELATIVE_PRONOUNS = frozenset({"which", "who"})
+DASH_ASIDE = 8  # words a pair of dashes may hold and still be an aside
+
+
+def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> bool:
+    """A relative clause right after a name speaks of that name ("the K4, which went on sale in
+    May, ..."): it stays in the name's clause instead of starting one of its own."""
+    if tokens[h.start].key not in RELATIVE_PRONOUNS or h.end - h.start != 1:
+        return False
+    before = h.start - 1 if h.start > 0 and tokens[h.start - 1].key == "," else h.start
+    return before in named_up_to
+
+
+def _dash_pairs(tokens: list[Token]) -> set[int]:
+    """Dashes that bracket a short aside ("the K4 - now renamed K40 - went on sale") do not end
+    the clause: the sentence runs on around them."""
+    dashes = [i for i, t in enumerate(tokens) if t.key == "-"]
+    out: set[int] = set()
+    for a, b in zip(dashes, dashes[1:], strict=False):
+        inside = tokens[a + 1 : b]
+        if a in out or not inside or len(inside) > DASH_ASIDE:
+            continue
+        if any(t.key in CLAUSE_PUNCT or t.key in (".", "?", "!") for t in inside):
+            continue
+        if b + 1 < len(tokens) and tokens[b + 1].is_word:
+            out.update((a, b))
     return out
 
 
