@@ -10,7 +10,8 @@ from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
 DETECTOR_VERSION = "rules-5"  # rules-5: relative clauses and dash asides keep their subject,
-# a name inside "results for X" is not the subject of a passive verb; rules-4: no company in the detector, organisations per baseline,
+# a name inside "results for X" is not the subject of a passive verb; rules-4: no company in
+# the detector, organisations per baseline,
 # names in any word order, plural anaphora, appositives, general cues; rules-3: possessives
 
 __all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]
