@@ -51,6 +51,5 @@ def open_html(browser: Any, html: str, width: int, height: int = 800) -> Any:
 def overflow(page: Any) -> dict[str, int]:
     """How wide the document is against the viewport (scrollWidth > innerWidth: a scrollbar)."""
     return page.evaluate(
-        "() => ({scrollWidth: document.documentElement.scrollWidth,"
-        " innerWidth: window.innerWidth})"
+        "() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth})"
     )

@@ -100,7 +100,11 @@ def report_items() -> list[tuple[RecordedEvent, Claim | None]]:
 
 def report_message() -> EmailMessage:
     return render_message(
-        report_items(), TO, CTX, NOW, message_id="<ev.1041.sample@example.org>",
+        report_items(),
+        TO,
+        CTX,
+        NOW,
+        message_id="<ev.1041.sample@example.org>",
         subscription="desk",
     )
 
@@ -152,7 +156,12 @@ def feed_failures() -> EmailMessage:
         ),
     ]
     return render_message(
-        items, TO, CTX, NOW, message_id="<ev.2001.sample@example.org>", subscription="desk",
+        items,
+        TO,
+        CTX,
+        NOW,
+        message_id="<ev.2001.sample@example.org>",
+        subscription="desk",
         feeds=FEEDS,
     )
 

@@ -1,6 +1,6 @@
 """Write the README's email screenshots, rendered in Chromium like the layout tests.
 
-    .venv/bin/python tests/email_screenshots.py docs/
+.venv/bin/python tests/email_screenshots.py docs/
 """
 
 from __future__ import annotations

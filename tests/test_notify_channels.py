@@ -112,8 +112,11 @@ def test_one_report_is_one_post(tmp_path, db_url, smtp, hook):
     try:
         value = status_changed(CLAIM, "unapproved", "approved", correlation_id="report-7")
         value = ev.NewEvent(
-            value.stream, ev.CLAIM_VALUE_CHANGED, {**value.data, "from": None, "to": "2027"},
-            value.occurred_at, value.metadata,
+            value.stream,
+            ev.CLAIM_VALUE_CHANGED,
+            {**value.data, "from": None, "to": "2027"},
+            value.occurred_at,
+            value.metadata,
         )
         app.store.append(
             [status_changed(CLAIM, "unapproved", "approved", correlation_id="report-7"), value]
@@ -264,8 +267,10 @@ def check(tmp_path: Path, subs: list[dict], db_url: str) -> None:
         ({"apprise": ["not a url"]}, "subscriptions[0].apprise[0]"),
         ({"webhook": {"url": "ftp://x.example/", "secret_env": "X"}}, "webhook.url"),
         ({"webhook": {"url": "https://x.example/"}}, "secret_env"),
-        ({"webhook": {"url": "https://x.example/", "secret_env": "NOT_SET_ANYWHERE"}},
-         "subscriptions[0].webhook.secret_env"),
+        (
+            {"webhook": {"url": "https://x.example/", "secret_env": "NOT_SET_ANYWHERE"}},
+            "subscriptions[0].webhook.secret_env",
+        ),
     ],
 )
 def test_bad_channel_config_names_the_key(tmp_path, sqlite_url, sub, key):

@@ -59,9 +59,7 @@ def test_the_phone_layout_is_one_column(browser: Any) -> None:
 def test_the_desktop_layout_is_a_readable_column(browser: Any) -> None:
     page = open_html(browser, html_of(SAMPLES["report"]()), 900)
     try:
-        width = page.evaluate(
-            "() => document.querySelector('.card').getBoundingClientRect().width"
-        )
+        width = page.evaluate("() => document.querySelector('.card').getBoundingClientRect().width")
         assert 500 <= width <= 600  # a comfortable line length, centred
     finally:
         page.close()

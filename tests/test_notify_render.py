@@ -471,20 +471,24 @@ def test_message_ids_and_threads_use_one_domain_and_the_list_id_its_own() -> Non
 
 
 def test_list_unsubscribe_without_and_with_a_web_address() -> None:
-    msg = parsed(render_change(recorded(), CLAIM, ["alice@example.org"], CTX, NOW,
-                               subscription="desk"))
+    msg = parsed(
+        render_change(recorded(), CLAIM, ["alice@example.org"], CTX, NOW, subscription="desk")
+    )
     assert msg["List-Unsubscribe"] == "<mailto:monitor@example.org?subject=unsubscribe%20desk>"
     assert "List-Unsubscribe-Post" not in msg  # RFC 8058 one-click needs a URL
     # a base URL but no key: no URL (the web server would refuse an unsigned one)
     ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/")
-    msg = parsed(render_change(recorded(), CLAIM, ["alice@example.org"], ctx, NOW,
-                               subscription="desk"))
+    msg = parsed(
+        render_change(recorded(), CLAIM, ["alice@example.org"], ctx, NOW, subscription="desk")
+    )
     assert "List-Unsubscribe-Post" not in msg
     key = bytes(range(32))
-    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/",
-                      unsubscribe_key=key)
-    msg = parsed(render_change(recorded(), CLAIM, ["Al <Alice@Example.org>"], ctx, NOW,
-                               subscription="desk"))
+    ctx = MailContext(
+        CTX.sender, CTX.list_id, web_base_url="https://monitor.example.org/", unsubscribe_key=key
+    )
+    msg = parsed(
+        render_change(recorded(), CLAIM, ["Al <Alice@Example.org>"], ctx, NOW, subscription="desk")
+    )
     sig = sign(key, "desk", "alice@example.org")
     assert msg["List-Unsubscribe"] == (
         "<https://monitor.example.org/unsubscribe?subscription=desk&to=alice%40example.org"
@@ -498,8 +502,9 @@ def test_list_unsubscribe_without_and_with_a_web_address() -> None:
 
 def test_the_unsubscribe_signature_verifies_and_binds_subscription_and_address() -> None:
     key = bytes(range(32))
-    ctx = MailContext(CTX.sender, CTX.list_id, web_base_url="https://m.example.org",
-                      unsubscribe_key=key)
+    ctx = MailContext(
+        CTX.sender, CTX.list_id, web_base_url="https://m.example.org", unsubscribe_key=key
+    )
     _, url = unsubscribe_links(ctx, "desk", ["bob@example.org"])
     assert url is not None
     q = parse_qs(urlsplit(url).query)
@@ -522,8 +527,10 @@ def test_the_unsubscribe_signature_verifies_and_binds_subscription_and_address()
 @pytest.mark.parametrize(
     ("error", "reason"),
     [
-        ("cannot read /x.xml: FileNotFoundError: [Errno 2] No such file or directory: '/x.xml'",
-         "file not found"),
+        (
+            "cannot read /x.xml: FileNotFoundError: [Errno 2] No such file or directory: '/x.xml'",
+            "file not found",
+        ),
         ("HTTP 503 Service Unavailable", "server error (HTTP 503)"),
         ("HTTP 404 Not Found", "not found (HTTP 404)"),
         ("HTTP 410 Gone", "gone (HTTP 410)"),

@@ -1321,6 +1321,15 @@ def _headline_label(
     return before[-1] if before else None
 
 
+def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
+    """ "confirmed that ...", "announced that ...": the verb reports the clause after it."""
+    return (
+        h.end < len(tokens)
+        and tokens[h.end].key == "that"
+        and any(c.status == "confirmed" for c in h.cues)
+    )
+
+
 def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
     """ "flew in July after repeated delays": the delay is behind it, not ahead."""
     return any(t.key in CAUSE_WORDS for t in tokens[max(0, o.start - 2) : o.start])
@@ -1368,6 +1377,9 @@ def _qualify(
             if gap <= window:
                 out.setdefault("negation", repr(o.text))
         if "neg_post" in kinds and not before and gap <= NEG_POST_WINDOW:
+            out.setdefault("negation", repr(o.text))
+        if "neg_pre" in kinds and not before and _reports_a_clause(h, tokens):
+            # "announced that the X is not ready": what is confirmed is a setback
             out.setdefault("negation", repr(o.text))
         if "hypothetical" in kinds and before:
             out.setdefault("hypothetical", repr(o.text))

@@ -185,8 +185,9 @@ class WebhookTransport:
             "Idempotency-Key": delivery_id,
         }
         try:
-            response = self.client.post(hook.url, content=data, headers=headers,
-                                        timeout=hook.timeout)
+            response = self.client.post(
+                hook.url, content=data, headers=headers, timeout=hook.timeout
+            )
         except httpx.TimeoutException as exc:
             raise DeliveryError(
                 f"webhook {hook.url}: no answer within {hook.timeout:g}s ({type(exc).__name__})",

@@ -284,7 +284,7 @@ def _add_event(card: dict[str, Any], event: RecordedEvent, ctx: MailContext) -> 
 
 
 def _claim_summary(card: dict[str, Any]) -> str:
-    """"BMW iX5: rumored → confirmed, value (none) → 2027" - what changed, in one line."""
+    """ "BMW iX5: rumored → confirmed, value (none) → 2027" - what changed, in one line."""
     parts = []
     for change in card["changes"]:
         step = f"{change['old']} {ARROW} {change['new']}"
@@ -300,48 +300,95 @@ def _claim_summary(card: dict[str, Any]) -> str:
 
 # What a failing feed's error most likely means, and what to check: (pattern, reason, advice).
 _FEED_ADVICE: Final = (
-    (r"HTTP 410", "gone (HTTP 410)",
-     "The site says this feed is gone for good. Find its replacement on the site, add it with "
-     "`monitor feeds add URL`, and remove this one with `monitor feeds remove ID`."),
-    (r"HTTP 404", "not found (HTTP 404)",
-     "The feed has probably moved. Open the site, find the feed's new address, add it with "
-     "`monitor feeds add URL` and remove this one."),
-    (r"HTTP 40[13]", "access denied",
-     "The site refuses the request: check whether the feed needs a login or blocks automated "
-     "readers."),
-    (r"HTTP 429", "rate limited (HTTP 429)",
-     "The site asks us to poll less often: give the feed a longer interval."),
-    (r"HTTP 5\d\d", "server error",
-     "The site's server is failing; this is usually temporary. monitor keeps trying with "
-     "back-off; if it lasts for days, check the site or tell its owner."),
-    (r"HTTP \d+", "unexpected HTTP answer",
-     "Open the feed's address in a browser and check that it is the feed itself."),
-    (r"timeout|timed out", "timed out",
-     "The server answers too slowly or not at all. Check that the site loads; if the feed "
-     "is just slow, raise `polling.read_timeout`."),
-    (r"Name or service not known|nodename|getaddrinfo|No address|resolve", "host not found",
-     "The host name does not resolve: check its spelling, and this machine's DNS."),
-    (r"certificate|SSL|TLS", "TLS certificate problem",
-     "The site's HTTPS certificate is not accepted: check that it has not expired and that "
-     "the host name matches."),
-    (r"FileNotFoundError|No such file", "file not found",
-     "The feed is a local file that is not there (any more): check the path."),
-    (r"PermissionError|Permission denied", "file not readable",
-     "The feed is a local file monitor may not read: check its permissions."),
-    (r"connection failed|ConnectError|Connection refused|refused", "cannot connect",
-     "Nothing answers at this address: check that the site is up and that this machine can "
-     "reach it (network, firewall, proxy)."),
-    (r"larger than", "too large",
-     "The feed is bigger than `polling.max_bytes`; raise it if the feed is really this big."),
-    (r"redirect", "redirect problem",
-     "The address redirects in a loop or nowhere: open it in a browser and use the final "
-     "address."),
-    (r"invalid URL|refusing to fetch", "invalid address",
-     "The feed's address cannot be fetched: it must be an http(s) URL or a file path."),
-    (r"unusable feed|no entries|entity|XXE|not well-formed|not a feed|ill-formed",
-     "not a usable feed",
-     "The address answers, but not with an RSS or Atom feed: check it is the feed, not the "
-     "web page. `monitor check URL --explain` shows what comes back."),
+    (
+        r"HTTP 410",
+        "gone (HTTP 410)",
+        "The site says this feed is gone for good. Find its replacement on the site, add it with "
+        "`monitor feeds add URL`, and remove this one with `monitor feeds remove ID`.",
+    ),
+    (
+        r"HTTP 404",
+        "not found (HTTP 404)",
+        "The feed has probably moved. Open the site, find the feed's new address, add it with "
+        "`monitor feeds add URL` and remove this one.",
+    ),
+    (
+        r"HTTP 40[13]",
+        "access denied",
+        "The site refuses the request: check whether the feed needs a login or blocks automated "
+        "readers.",
+    ),
+    (
+        r"HTTP 429",
+        "rate limited (HTTP 429)",
+        "The site asks us to poll less often: give the feed a longer interval.",
+    ),
+    (
+        r"HTTP 5\d\d",
+        "server error",
+        "The site's server is failing; this is usually temporary. monitor keeps trying with "
+        "back-off; if it lasts for days, check the site or tell its owner.",
+    ),
+    (
+        r"HTTP \d+",
+        "unexpected HTTP answer",
+        "Open the feed's address in a browser and check that it is the feed itself.",
+    ),
+    (
+        r"timeout|timed out",
+        "timed out",
+        "The server answers too slowly or not at all. Check that the site loads; if the feed "
+        "is just slow, raise `polling.read_timeout`.",
+    ),
+    (
+        r"Name or service not known|nodename|getaddrinfo|No address|resolve",
+        "host not found",
+        "The host name does not resolve: check its spelling, and this machine's DNS.",
+    ),
+    (
+        r"certificate|SSL|TLS",
+        "TLS certificate problem",
+        "The site's HTTPS certificate is not accepted: check that it has not expired and that "
+        "the host name matches.",
+    ),
+    (
+        r"FileNotFoundError|No such file",
+        "file not found",
+        "The feed is a local file that is not there (any more): check the path.",
+    ),
+    (
+        r"PermissionError|Permission denied",
+        "file not readable",
+        "The feed is a local file monitor may not read: check its permissions.",
+    ),
+    (
+        r"connection failed|ConnectError|Connection refused|refused",
+        "cannot connect",
+        "Nothing answers at this address: check that the site is up and that this machine can "
+        "reach it (network, firewall, proxy).",
+    ),
+    (
+        r"larger than",
+        "too large",
+        "The feed is bigger than `polling.max_bytes`; raise it if the feed is really this big.",
+    ),
+    (
+        r"redirect",
+        "redirect problem",
+        "The address redirects in a loop or nowhere: open it in a browser and use the final "
+        "address.",
+    ),
+    (
+        r"invalid URL|refusing to fetch",
+        "invalid address",
+        "The feed's address cannot be fetched: it must be an http(s) URL or a file path.",
+    ),
+    (
+        r"unusable feed|no entries|entity|XXE|not well-formed|not a feed|ill-formed",
+        "not a usable feed",
+        "The address answers, but not with an RSS or Atom feed: check it is the feed, not the "
+        "web page. `monitor check URL --explain` shows what comes back.",
+    ),
 )
 
 
@@ -431,9 +478,7 @@ def cards_for(
         _add_event(card, event, ctx)
     out = list(cards.values())
     for card in out:
-        card["summary"] = (
-            _feed_summary([card]) if card["kind"] == "feed" else _claim_summary(card)
-        )
+        card["summary"] = _feed_summary([card]) if card["kind"] == "feed" else _claim_summary(card)
     return out
 
 

@@ -711,9 +711,7 @@ class Poller:
             outcome, "append", self._on_db, self._commit, feed, plan, feed_events, ops, outcome, now
         )
 
-    def _retrying(
-        self, outcome: PollOutcome, what: str, fn: Callable[..., T], *args: Any
-    ) -> T:
+    def _retrying(self, outcome: PollOutcome, what: str, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)``, tried again (with jittered, doubling pauses) when the write lock
         timed out: nothing was written then. Each timeout is logged and counted on the
         outcome; the last one is raised (and becomes the feed's recorded error)."""
