@@ -1084,6 +1084,14 @@ class Detector:
         cand.status = status
         cand.confidence = min(confidence, 0.99)
         value = _nearest_timing(h, timings, tokens, clause_of)
+        if (
+            value is not None
+            and value.year_assumed
+            and cue.kind == "status"  # "delayed until January" points forward
+            and pub_key
+            and _past_tense(h, tokens)
+        ):
+            value = _in_the_past(value, pub_key)
         if value is not None and not consistent(value.value, claim.value):
             cand.value = value.value
             why.append(f"timing {sentence[value.start : value.end]!r} -> {value.value}")
@@ -1480,6 +1488,16 @@ def _past_tense(h: _Hit, tokens: list[Token]) -> bool:
         return False  # "to be unveiled", "will be approved"
     words = [*before, *(t.key for t in tokens[h.start : h.end])]
     return any(w.endswith("ed") or w in PAST_FORMS for w in words)
+
+
+def _in_the_past(t: Timing, pub_key: str) -> Timing:
+    """ "stopped in October", told in December: this year's October, not next year's. A month
+    without its year is read forward by default; a cue told in the past reads it backward."""
+    month_key = t.value[:7]
+    if len(pub_key) < 7 or len(month_key) < 7 or not month_key[5:7].isdigit():
+        return t
+    year = int(pub_key[:4]) if month_key[5:7] <= pub_key[5:7] else int(pub_key[:4]) - 1
+    return replace(t, value=f"{year}{t.value[4:]}")
 
 
 def _token_at(tokens: list[Token], offset: int) -> int | None:
