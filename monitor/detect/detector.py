@@ -244,6 +244,7 @@ class _Mention:
     note: str = ""
     via: str = ""  # a resolved anaphor: which earlier mention it stands for
     soft: bool = False  # found by its words in another order: cue words inside it still count
+    replaced: tuple[_Mention, ...] = ()  # the exact names a soft one took the place of
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,6 +634,7 @@ class Detector:
                 notes.append(SentenceNote(sentence, tuple(_mention_note(m) for m in mentions)))
             return []
         _appositives(mentions, tokens)
+        mentions = _without_split_names(mentions, hits)
         hits = _outside_mentions(hits, mentions)
         hits.extend(_granted(mentions, tokens, sentence, hits))
         clause_of = _clauses(tokens, hits, mentions)
@@ -789,7 +791,17 @@ class Detector:
                         continue
                     out = [m for m in out if m not in inside]
                 text = sentence[tokens[hit.start].start : tokens[hit.end - 1].end]
-                out.append(_Mention(hit.start, hit.end, text, hit.claims, hit.blocked, soft=True))
+                out.append(
+                    _Mention(
+                        hit.start,
+                        hit.end,
+                        text,
+                        hit.claims,
+                        hit.blocked,
+                        soft=True,
+                        replaced=tuple(inside),
+                    )
+                )
             out.sort(key=lambda m: m.start)
         return out
 
@@ -1201,6 +1213,21 @@ def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | 
             if not tail.startswith(key):
                 break
     return None
+
+
+def _without_split_names(mentions: list[_Mention], hits: list[_Hit]) -> list[_Mention]:
+    """A name's words gathered across a status verb ("Joby receives FAA certification" for "Joby
+    FAA certification") are a sentence about the name's parts, not the name."""
+    out: list[_Mention] = []
+    for m in mentions:
+        if m.soft and any(
+            m.start < h.start and h.end < m.end and any(c.kind == "status" for c in h.cues)
+            for h in hits
+        ):
+            out.extend(m.replaced)
+        else:
+            out.append(m)
+    return out
 
 
 def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
