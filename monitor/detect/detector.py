@@ -1216,8 +1216,8 @@ def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | 
 
 
 def _without_split_names(mentions: list[_Mention], hits: list[_Hit]) -> list[_Mention]:
-    """A name's words gathered across a status verb ("Joby receives FAA certification" for "Joby
-    FAA certification") are a sentence about the name's parts, not the name."""
+    """A name's words gathered across a status verb ("Acme launched a classic speaker" for "Acme
+    Classic") are a sentence about the name's parts, not the name."""
     out: list[_Mention] = []
     for m in mentions:
         if m.soft and any(
