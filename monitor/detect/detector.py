@@ -947,7 +947,9 @@ class Detector:
                     continue
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
-                if d > AFTER_WINDOW or (
+                if _appositive_object(h, m, tokens):
+                    d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
+                elif d > AFTER_WINDOW or (
                     h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
                 ):
                     continue  # "with the old ones now retired, the X will ...": not its object
@@ -1245,11 +1247,16 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
 
 def _clauses(tokens: list[Token], hits: list[_Hit], mentions: list[_Mention]) -> list[int]:
     named_up_to = {m.end for m in mentions if m.claims}
-    starts = {
-        h.start
-        for h in hits
-        if "terminators" in h.kinds and not h.cues and not _relative_of(h, tokens, named_up_to)
-    }
+    starts: set[int] = set()
+    kept: list[tuple[int, int]] = []  # from a name's end to its relative pronoun
+    for h in hits:
+        if "terminators" in h.kinds and not h.cues:
+            named = _relative_of(h, tokens, named_up_to)
+            if named is None:
+                starts.add(h.start)
+            else:
+                kept.append((named, h.start))
+    starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
     parenthetical = _dash_pairs(tokens)
     # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
@@ -1302,13 +1309,40 @@ RELATIVE_PRONOUNS = frozenset({"which", "who"})
 DASH_ASIDE = 8  # words a pair of dashes may hold and still be an aside
 
 
-def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> bool:
+ASIDE_WORDS = frozenset({",", "however", "though", "too", "also", "then", "now"})
+PREPOSITIONS = frozenset({"at", "in", "on", "of", "for", "from", "to", "with", "by", "near"})
+APPOSITIVE_OBJECT_WORDS = 8  # words of the description before an appositive name
+
+
+def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> int | None:
     """A relative clause right after a name speaks of that name ("the K4, which went on sale in
-    May, ..."): it stays in the name's clause instead of starting one of its own."""
+    May, ..."; "the K4, however, which ..."): it stays in the name's clause. The name's end, or
+    None."""
     if tokens[h.start].key not in RELATIVE_PRONOUNS or h.end - h.start != 1:
+        return None
+    i = h.start
+    while i > 0 and tokens[i - 1].key in ASIDE_WORDS and h.start - i < 3:
+        i -= 1
+    return i if i in named_up_to else None
+
+
+def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "released their latest game, 'K5,' on Monday": the name set off by commas right after
+    the verb's object renames that object."""
+    between = tokens[h.end : m.start]
+    if not between or len(between) > APPOSITIVE_OBJECT_WORDS + 2:
         return False
-    before = h.start - 1 if h.start > 0 and tokens[h.start - 1].key == "," else h.start
-    return before in named_up_to
+    k = len(between) - 1
+    while k >= 0 and not between[k].is_word and between[k].key != ",":
+        k -= 1  # an opening quote
+    if k < 1 or between[k].key != ",":
+        return False
+    if any(not t.is_word or t.key in PREPOSITIONS for t in between[:k]):
+        return False  # the description is plain words: one noun phrase, no place or time
+    after = m.end
+    while after < len(tokens) and not tokens[after].is_word and tokens[after].key != ",":
+        after += 1
+    return after >= len(tokens) or tokens[after].key in (",", ".")
 
 
 def _dash_pairs(tokens: list[Token]) -> set[int]:
