@@ -943,7 +943,7 @@ class Detector:
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
                 d, side = h.start - m.end, 0
-                if d > BEFORE_WINDOW:
+                if d > BEFORE_WINDOW and not _second_predicate(m, h, tokens):
                     continue
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
@@ -1324,6 +1324,26 @@ def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> int | N
     while i > 0 and tokens[i - 1].key in ASIDE_WORDS and h.start - i < 3:
         i -= 1
     return i if i in named_up_to else None
+
+
+SHARED_SUBJECT_WINDOW = 24  # words from a subject to the second verb it shares
+PREDICATE_STARTS = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "now"})
+
+
+def _second_predicate(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
+    """ "The K5 costs 1,599 euros and is available to order": a second verb phrase after "and"
+    shares the subject of the first."""
+    if h.start - m.end > SHARED_SUBJECT_WINDOW:
+        return False
+    j = h.start - 1
+    while j >= 0 and h.start - j <= 2 and tokens[j].key in PREDICATE_STARTS:
+        j -= 1  # "and is now available"
+    if j < 0 or tokens[j].key != "and":
+        return False
+    between = tokens[m.end : j]
+    if not between or between[0].key in ("and", ","):
+        return False  # "the K5 and the K6 ...": coordination of names, not of verbs
+    return any(t.key in PREDICATE_STARTS or t.key.endswith(("s", "ed")) for t in between[:3])
 
 
 def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
