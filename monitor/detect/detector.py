@@ -131,6 +131,7 @@ BACKWARD_FACTOR = 0.7
 NEGATION_FACTOR = 0.95
 
 BEFORE_WINDOW = 10  # a mention before its cue (subject, passive)
+ANAPHOR_WINDOW = 5  # "it", "the plant" standing for a name: its verb follows closely
 AFTER_WINDOW = 5  # a mention after its cue (object)
 NEG_PRE_WINDOW = 6
 NEG_DENIAL_WINDOW = 10
@@ -945,6 +946,8 @@ class Detector:
                 d, side = h.start - m.end, 0
                 if d > BEFORE_WINDOW and not _second_predicate(m, h, tokens):
                     continue
+                if m.via and h.start - _past_aside(m.end, tokens) > ANAPHOR_WINDOW:
+                    continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
                 if _appositive_object(h, m, tokens):
@@ -1328,6 +1331,16 @@ def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> int | N
 
 SHARED_SUBJECT_WINDOW = 24  # words from a subject to the second verb it shares
 PREDICATE_STARTS = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "now"})
+
+
+def _past_aside(at: int, tokens: list[Token]) -> int:
+    """Where the words after a name go on, past an aside between commas ("the sedan, built for
+    export, was ...")."""
+    if at < len(tokens) and tokens[at].key == ",":
+        for j in range(at + 1, min(len(tokens), at + 1 + DASH_ASIDE)):
+            if tokens[j].key == ",":
+                return j + 1
+    return at
 
 
 def _second_predicate(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
