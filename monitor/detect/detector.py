@@ -131,6 +131,7 @@ BACKWARD_FACTOR = 0.7
 NEGATION_FACTOR = 0.95
 
 BEFORE_WINDOW = 10  # a mention before its cue (subject, passive)
+TIMING_CONFIDENCE = 0.85  # a date said of a subject, with no status word
 ANAPHOR_WINDOW = 5  # "it", "the plant" standing for a name: its verb follows closely
 AFTER_WINDOW = 5  # a mention after its cue (object)
 NEG_PRE_WINDOW = 6
@@ -1002,7 +1003,7 @@ class Detector:
         cand = _Candidate(claim.id, None, 0.0, why, evidence=sentence)
         if cue.kind == "timing":
             status: str | None = None
-            confidence = 0.85
+            confidence = TIMING_CONFIDENCE
             why.append(f"timing cue {h.text!r}")
         else:
             assert cue.status is not None
@@ -1037,6 +1038,11 @@ class Detector:
             )
             if event:
                 why.append(f"what is confirmed is its {event!r}, not the subject")
+                value = _nearest_timing(h, timings, tokens, clause_of)
+                if value is not None and not consistent(value.value, claim.value):
+                    # "the March 3 opening of the X is confirmed": a date, like a timing cue
+                    cand.value, cand.confidence = value.value, TIMING_CONFIDENCE
+                    why.append(f"timing {sentence[value.start : value.end]!r} -> {value.value}")
                 return cand
         if cue.kind != "timing":
             entry = self.lexicon.statuses[cue.status or ""]
@@ -1105,6 +1111,7 @@ class Detector:
             value is not None
             and value.year_assumed
             and cue.kind == "status"  # "delayed until January" points forward
+            and self.lexicon.statuses[cue.status or ""].stage  # "is confirmed for March": a plan
             and pub_key
             and _past_tense(h, tokens)
         ):
@@ -1517,6 +1524,13 @@ def _event_between(h: _Hit, tokens: list[Token], span: tuple[int, int]) -> str:
     for t in tokens[lo:hi]:
         if t.key in EVENT_NOUNS:
             return t.text
+    if span[1] <= h.start:
+        # "the May 8 opening of the X is confirmed": the event named just before the subject
+        i = span[0] - 1
+        while i >= 0 and span[0] - i <= 3 and tokens[i].key != "of" and tokens[i].is_word:
+            i -= 1  # "the", "its", a name's first word the mention left out
+        if i >= 1 and tokens[i].key == "of" and tokens[i - 1].key in EVENT_NOUNS:
+            return tokens[i - 1].text
     return ""
 
 
