@@ -1009,6 +1009,9 @@ class Detector:
             assert cue.status is not None
             entry = self.lexicon.statuses[cue.status]
             status = _family(cue.status, claim.status)
+            if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
+                status = "discontinued"  # "the final K4 rolled off the line"
+                why.append("the last one of its kind -> discontinued")
             if status is None:
                 why.append(
                     f"cue {h.text!r} ({cue.status}) does not apply to a {claim.status} claim"
@@ -1338,6 +1341,22 @@ def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> int | N
 
 SHARED_SUBJECT_WINDOW = 24  # words from a subject to the second verb it shares
 PREDICATE_STARTS = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "now"})
+
+
+LAST_ONE_STAGES = frozenset({"launched", "in-production"})
+LAST_ONE_WORDS = frozenset({"final", "last"})
+
+
+def _the_last_one(span: tuple[int, int], tokens: list[Token]) -> bool:
+    """ "Final K4 launched", "the last K4 was built": the subject's last one, its end."""
+    i = span[0] - 1
+    if i >= 0 and tokens[i].key in ("the", "its", "their"):
+        i -= 1
+    return (
+        i >= 0
+        and tokens[i].key in LAST_ONE_WORDS
+        or (span[0] < len(tokens) and tokens[span[0]].key in LAST_ONE_WORDS)
+    )
 
 
 def _past_aside(at: int, tokens: list[Token]) -> int:
