@@ -953,6 +953,8 @@ class Detector:
                 d, side = m.start - h.end, 1
                 if _appositive_object(h, m, tokens):
                     d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
+                elif cue.kind == "status" and _place_of(h, m, tokens):
+                    pass  # "began production of its new chip at the Aarhus plant"
                 elif d > AFTER_WINDOW or (
                     h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
                 ):
@@ -1383,6 +1385,25 @@ def _second_predicate(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
     if not between or between[0].key in ("and", ","):
         return False  # "the K5 and the K6 ...": coordination of names, not of verbs
     return any(t.key in PREDICATE_STARTS or t.key.endswith(("s", "ed")) for t in between[:3])
+
+
+PLACE_WINDOW = 12  # words from a stage verb to the place it happened at
+PLACE_PREPOSITIONS = frozenset({"at", "in"})
+STAGE_STATUSES = frozenset({"in-development", "in-production", "launched", "discontinued"})
+
+
+def _place_of(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "started production of its new chip at the newly built Aarhus plant": a stage verb's
+    place, after its object, is named by "at" or "in" a few words on."""
+    if not any(c.status in STAGE_STATUSES for c in h.cues) or m.start - h.end > PLACE_WINDOW:
+        return False
+    between = tokens[h.end : m.start]
+    if any(not t.is_word for t in between):
+        return False  # one stretch of words, no comma or clause break
+    for back in range(1, min(5, len(between)) + 1):  # "at the newly built Acme"
+        if between[-back].key in PLACE_PREPOSITIONS:
+            return True
+    return False
 
 
 def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
