@@ -942,6 +942,8 @@ class Detector:
             if m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
+                if tokens[h.end - 1].key == "of":
+                    continue  # "the launch of" names what follows it
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
                 d, side = h.start - m.end, 0
