@@ -1340,7 +1340,13 @@ def _relative_of(h: _Hit, tokens: list[Token], named_up_to: set[int]) -> int | N
     i = h.start
     while i > 0 and tokens[i - 1].key in ASIDE_WORDS and h.start - i < 3:
         i -= 1
+    if i not in named_up_to and i > 0 and _head_word(tokens[i - 1]):
+        i -= 1  # "Acme's K4 lander, which ...": the name's head noun
     return i if i in named_up_to else None
+
+
+def _head_word(t: Token) -> bool:
+    return t.is_word and t.text.islower() and t.key.isalpha() and not t.key.endswith("ed")
 
 
 SHARED_SUBJECT_WINDOW = 24  # words from a subject to the second verb it shares
@@ -1391,6 +1397,7 @@ def _second_predicate(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
 
 PLACE_WINDOW = 12  # words from a stage verb to the place it happened at
 PLACE_PREPOSITIONS = frozenset({"at", "in"})
+PLACE_WORDS = 7  # "at its first 12-inch wafer fab": words from the preposition to the name
 STAGE_STATUSES = frozenset({"in-development", "in-production", "launched", "discontinued"})
 
 
@@ -1402,7 +1409,7 @@ def _place_of(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     between = tokens[h.end : m.start]
     if any(not t.is_word for t in between):
         return False  # one stretch of words, no comma or clause break
-    for back in range(1, min(5, len(between)) + 1):  # "at the newly built Acme"
+    for back in range(1, min(PLACE_WORDS, len(between)) + 1):  # "at its newly built Acme"
         if between[-back].key in PLACE_PREPOSITIONS:
             return True
     return False
