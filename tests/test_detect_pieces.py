@@ -383,3 +383,12 @@ def test_a_name_that_modifies_another_noun_is_not_the_model(title, claim):
 def test_a_confirming_verb_reports_the_status_beside_it():
     got = observe("Meanwhile, the iX6 has been cancelled, company sources confirmed.")
     assert got["ix6-clar"].status == "cancelled"
+
+
+def test_irregular_past_forms_match_each_other():
+    from monitor.detect.inflections import past_variants
+
+    assert past_variants("production began") == ["production begun"]
+    assert past_variants("has flown for the last time") == ["has flew for the last time"]
+    assert past_variants("went on sale") == ["gone on sale"]
+    assert past_variants("launched") == []

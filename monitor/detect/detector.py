@@ -28,6 +28,7 @@ from monitor.domain.observations import Observation, Report
 from monitor.domain.statuses import TERMINAL, lifecycle_rank
 
 from .explain import CueNote, Explanation, MentionNote, SentenceNote
+from .inflections import past_variants
 from .language import declared_language, text_looks_english
 from .lexicon import LIST_KEYS, Lexicon, shipped_lexicon
 from .organizations import fill_org_slots, org_words, organizations_of
@@ -361,10 +362,22 @@ class Detector:
     def _lexicon_phrases(self) -> list[tuple[str, tuple[str, object]]]:
         lex = self.lexicon
         out: list[tuple[str, tuple[str, object]]] = []
+        listed = {
+            "".join(phrase_keys(p))
+            for entry in lex.statuses.values()
+            for p in (*entry.cues, *entry.weak_cues, *entry.active_cues)
+        }
         for status, entry in lex.statuses.items():
             active = {"".join(phrase_keys(p)) for p in entry.active_cues}
             for kind, phrases in (("status", entry.cues), ("weak", entry.weak_cues)):
-                for phrase in (*phrases, *(entry.active_cues if kind == "status" else ())):
+                listed_here = (*phrases, *(entry.active_cues if kind == "status" else ()))
+                variants = [
+                    v
+                    for p in listed_here
+                    for v in past_variants(p)
+                    if "".join(phrase_keys(v)) not in listed
+                ]
+                for phrase in (*listed_here, *dict.fromkeys(variants)):
                     head, _, tail = phrase.partition(" ... ")
                     key = "".join(phrase_keys(phrase))
                     cue = _Cue(
