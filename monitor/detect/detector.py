@@ -959,6 +959,8 @@ class Detector:
                     continue  # "the launch of" names what follows it
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
+                if m.end < h.start and _owner_of_another_noun(m, tokens):
+                    continue  # "the K4's test campaign came to an end": the campaign did
                 d, side = h.start - m.end, 0
                 if d > BEFORE_WINDOW and not _second_predicate(m, h, tokens):
                     continue
@@ -1321,6 +1323,28 @@ MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
 # before it as its subject.
 AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+
+
+def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
+    """ "the K4's test campaign", "Acme K4's maker": a possessive name followed by a noun that
+    is not one of its events or parts is the owner; the verb after speaks of the noun."""
+    if not tokens[m.end - 1].key.endswith("'s") and tokens[m.end - 1].key != "'s":
+        return False
+    nxt = tokens[m.end] if m.end < len(tokens) else None
+    return (
+        nxt is not None
+        and nxt.is_word
+        and nxt.text.islower()
+        and nxt.key not in EVENT_HEADS
+        and nxt.key not in NOT_A_NOUN
+    )
+
+
+# Words after a possessive name that do not start another noun phrase of their own.
+NOT_A_NOUN = frozenset(
+    ("long-awaited", "new", "latest", "next", "planned", "own", "official", "maiden")
+    + ("inaugural", "second", "third", "commercial", "public", "debut", "full", "final")
+)
 
 
 def _modifies_another_noun(m: _Mention, tokens: list[Token]) -> bool:
