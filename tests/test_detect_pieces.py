@@ -392,3 +392,42 @@ def test_irregular_past_forms_match_each_other():
     assert past_variants("has flown for the last time") == ["has flew for the last time"]
     assert past_variants("went on sale") == ["gone on sale"]
     assert past_variants("launched") == []
+
+
+def _fictional(*claims: Claim) -> Detector:
+    return Detector(claims, organizations=("Corvid Works", "Halden"))
+
+
+def test_a_name_without_its_owner_counts_where_the_report_names_the_owner():
+    plant = Claim(
+        id="tarn-plant",
+        subject="Corvid Works' Tarn glass plant",
+        status="in-development",
+        aliases=("Corvid Works Tarn glass plant",),
+    )
+    detector = _fictional(plant)
+
+    def seen(title: str, text: str) -> dict:
+        report = Report(key="t", title=title, text=text, published="2026-05-01T00:00:00Z")
+        return {o.claim: o for o in detector.observe(report)}
+
+    named = seen("Corvid Works hires 300", "Production has started at the Tarn glass plant.")
+    assert named["tarn-plant"].status == "in-production"
+    # the same words in a report that never names the owner may be another firm's plant
+    assert seen("Glass makers expand", "Production has started at the Tarn glass plant.") == {}
+
+
+def test_a_count_right_before_a_verb_is_what_the_verb_speaks_of():
+    plant = Claim(
+        id="tarn-plant",
+        subject="Corvid Works' Tarn glass plant",
+        status="in-development",
+        aliases=("Tarn glass plant",),
+    )
+    report = Report(
+        key="t",
+        title="Cuts at Tarn",
+        text="Layoffs hit the Tarn glass plant, with 40 announced on Friday.",
+        published="2026-05-01T00:00:00Z",
+    )
+    assert [o.status for o in _fictional(plant).observe(report)] == [None]

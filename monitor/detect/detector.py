@@ -339,7 +339,18 @@ class Detector:
             [
                 *((c.id, a, False) for c in self.claims.values() for a in c.aliases),
                 *((c.id, a, True) for c in self.claims.values() for a in c.lookalikes),
-            ]
+            ],
+            self.organizations,
+        )
+        self._org_key = {o.lower(): " ".join(phrase_keys(o)) for o in self.organizations}
+        self._org_names = (
+            re.compile(
+                r"(?<!\w)("
+                + "|".join(re.escape(o) for o in sorted(self._org_key, key=len, reverse=True))
+                + r")(?!\w)"
+            )
+            if self._org_key
+            else None
         )
         self._screen = screen([*(p for p, _ in phrases), *self._signatures.anchors])
         others = self._words("other_brands")
@@ -509,6 +520,7 @@ class Detector:
         best: dict[str, _Candidate] = {}
         timings = _Timings(sentences, report.published)
         seen: dict[int, _Named] = {}
+        named_orgs = self._orgs_named(sentences)
         for i, sentence in enumerate(sentences):
             resolve: _Named | None = None
             if i not in named:
@@ -517,7 +529,9 @@ class Detector:
                 resolve = self._antecedent(i, sentence, sentences, blocks, named, seen)
                 if resolve is None:
                     continue
-            found = self._sentence(i, sentence, report, notes, timings, claims, seen, resolve)
+            found = self._sentence(
+                i, sentence, report, notes, timings, claims, seen, resolve, named_orgs
+            )
             if resolve is None and i not in seen:
                 # the screen let it through, but it names nothing: read it as one that names
                 # nothing (it may still speak of the subject of the sentence before)
@@ -525,7 +539,7 @@ class Detector:
                 resolve = self._antecedent(i, sentence, sentences, blocks, named, seen)
                 if resolve is not None:
                     found = self._sentence(
-                        i, sentence, report, notes, timings, claims, seen, resolve
+                        i, sentence, report, notes, timings, claims, seen, resolve, named_orgs
                     )
             for cand in found:
                 cur = best.get(cand.claim)
@@ -541,6 +555,13 @@ class Detector:
             )
             for c in sorted(best.values(), key=lambda c: c.claim)
         ]
+
+    def _orgs_named(self, sentences: Sequence[str]) -> frozenset[str]:
+        """The baseline's organisations this report names anywhere (as phrase keys)."""
+        if self._org_names is None:
+            return frozenset()
+        low = " \n ".join(sentences).lower()
+        return frozenset(self._org_key[m.group(1)] for m in self._org_names.finditer(low))
 
     def _denial(self, sentences: Sequence[str]) -> str | None:
         """The first denial the report carries ("the company denied the report"), if any."""
@@ -609,9 +630,10 @@ class Detector:
         claims: Mapping[str, Claim],
         seen: dict[int, _Named],
         resolve: _Named | None = None,
+        named_orgs: frozenset[str] = frozenset(),
     ) -> list[_Candidate]:
         tokens = tokenize(sentence)
-        mentions = self._find_mentions(tokens, sentence)
+        mentions = self._find_mentions(tokens, sentence, named_orgs)
         hits = self._find_cues(tokens, sentence)
         if resolve is not None and len(resolve.claims) > 1:
             span = None if mentions else _plural_anaphor(tokens, 0)
@@ -774,7 +796,9 @@ class Detector:
 
     # --- finding ----------------------------------------------------------------------------
 
-    def _find_mentions(self, tokens: list[Token], sentence: str) -> list[_Mention]:
+    def _find_mentions(
+        self, tokens: list[Token], sentence: str, named_orgs: frozenset[str] = frozenset()
+    ) -> list[_Mention]:
         out: list[_Mention] = []
         for m in self._mentions.find(tokens):
             blocked = tuple(sorted({c for c, k in m.payloads if k == "lookalike"}))
@@ -793,7 +817,7 @@ class Detector:
                     )
                     continue
             out.append(_Mention(m.start, m.end, text, claims, blocked))
-        extra = self._signatures.find(tokens)
+        extra = self._signatures.find(tokens, named_orgs)
         if extra:
             for hit in extra:
                 inside = [m for m in out if m.start < hit.end and hit.start < m.end]
@@ -957,6 +981,8 @@ class Detector:
                     continue  # "the K4 is killing off its twin": the mention is the agent
                 if tokens[h.end - 1].key == "of":
                     continue  # "the launch of" names what follows it
+                if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
+                    continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
                 if m.end < h.start and _owner_of_another_noun(m, tokens):
@@ -1323,6 +1349,16 @@ MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
 # before it as its subject.
 AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+
+
+def _a_count(t: Token, cue: Token) -> bool:
+    """A number that is not a year ("73", "1,200") right before the verb: what it speaks of."""
+    digits = t.key.replace(",", "")
+    return (
+        digits.isdigit()
+        and not (len(digits) == 4 and digits[:2] in ("19", "20"))
+        and cue.start - t.end == 1  # "(Figure 1) was cleared": no count
+    )
 
 
 def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:

@@ -70,15 +70,35 @@ class Signature:
     words: frozenset[str]
     anchor: str
     lookalike: bool
+    needs: str = ""  # an organisation the report must name for this signature to count
 
 
-def signature_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
+def signature_of(
+    claim: str, name: str, lookalike: bool = False, needs: str = ""
+) -> Signature | None:
     words = [fold(k) for k in phrase_keys(name) if k not in FILLER]
     distinct = frozenset(words)
     if len(distinct) < 2:
         return None
     anchor = max(distinct, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
-    return Signature(claim, distinct, anchor, lookalike)
+    return Signature(claim, distinct, anchor, lookalike, needs)
+
+
+def without_organization(name: str, organizations: Iterable[str]) -> tuple[str, str] | None:
+    """ "Acme's Aarhus plant" without its owner ("Aarhus plant"), and the owner, when a name
+    opens with or holds one of the organisations; a report that names the owner elsewhere often
+    calls the subject by the rest ("the company's Aarhus plant")."""
+    keys = list(phrase_keys(name))
+    for org in organizations:
+        org_keys = list(phrase_keys(org))
+        n = len(org_keys)
+        for i in range(len(keys) - n + 1):
+            window = keys[i : i + n]
+            if window[:-1] == org_keys[:-1] and window[-1] in (org_keys[-1], org_keys[-1] + "'s"):
+                rest = [k for k in keys[:i] + keys[i + n :] if k not in FILLER]
+                if len(set(rest)) >= 2:
+                    return " ".join(rest), " ".join(org_keys)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +111,17 @@ class SignatureHit:
 
 
 class SignatureMatcher:
-    def __init__(self, names: Iterable[tuple[str, str, bool]]):
-        """`names`: (claim id, name, is a look-alike)."""
+    def __init__(self, names: Iterable[tuple[str, str, bool]], organizations: Sequence[str] = ()):
+        """`names`: (claim id, name, is a look-alike). A name holding one of `organizations`
+        also counts without it, in a report that names that organisation."""
         self._by_anchor: dict[str, list[Signature]] = {}
+        sigs: list[Signature | None] = []
         for claim, name, lookalike in names:
-            sig = signature_of(claim, name, lookalike)
+            sigs.append(signature_of(claim, name, lookalike))
+            reduced = without_organization(name, organizations)
+            if reduced is not None:
+                sigs.append(signature_of(claim, reduced[0], lookalike, reduced[1]))
+        for sig in sigs:
             if sig is not None:
                 bucket = self._by_anchor.setdefault(sig.anchor, [])
                 if sig not in bucket:
@@ -105,8 +131,11 @@ class SignatureMatcher:
     def anchors(self) -> list[str]:
         return list(self._by_anchor)
 
-    def find(self, tokens: Sequence[Token]) -> list[SignatureHit]:
-        """Windows holding a whole signature (the caller settles overlaps with exact names)."""
+    def find(
+        self, tokens: Sequence[Token], named_orgs: frozenset[str] = frozenset()
+    ) -> list[SignatureHit]:
+        """Windows holding a whole signature (the caller settles overlaps with exact names);
+        `named_orgs`: the organisations the report names."""
         by_anchor = self._by_anchor
         raw = {t.key for t in tokens}
         if raw.isdisjoint(by_anchor) and not any(
@@ -123,6 +152,8 @@ class SignatureMatcher:
             for sig in sigs:
                 if not sig.words <= present:
                     continue  # a word of the name is missing from the whole sentence
+                if sig.needs and sig.needs not in named_orgs:
+                    continue  # "the Aarhus plant" is Acme's only where Acme is named
                 span = _window(keys, i, sig.words)
                 if span is not None:
                     found.setdefault(span, []).append(sig)
