@@ -695,7 +695,7 @@ class Detector:
         reported = [h.text for h in hits if "reported" in h.kinds]
         official = [h.text for h in hits if "official" in h.kinds]
         timings: list[Timing] | None = None  # found only once a cue is attached
-        pub_key = (report.published or "")[:7]
+        pub_key = (report.published or "")[:10]  # the day; months compare on [:7]
 
         cands: dict[str, list[_Candidate]] = {}
         cue_notes: list[CueNote] = []
@@ -1701,9 +1701,18 @@ def _future_timing(
             and t.value[:4] == pub_key[:4]
         ):
             return f"dated {t.value}, after the report"
+        if (
+            len(t.value) == 10
+            and len(pub_key) == 10
+            and t.value > pub_key
+            and not past
+            and (idx < h.start or idx - h.end <= DAY_AFTER_CUE)
+        ):
+            return f"dated {t.value}, after the report"  # "on Sunday, February 8", told on the 6th
     return None
 
 
+DAY_AFTER_CUE = 3  # "opens on February 8": a day this close after a stage dates that stage
 PAST_FORMS = frozenset(
     ("was", "were", "has", "had", "have", "made", "began", "took", "came", "went", "flew")
     + ("rose", "broke", "became", "won", "got", "gave", "left", "held", "saw")
