@@ -1081,11 +1081,12 @@ class Detector:
                 return cand
             event = (
                 _event_between(h, tokens, mention_span)
-                if cue.status == "confirmed" and claim.status not in BEFORE_ANNOUNCEMENT
+                if cue.status in ("confirmed", "revealed")
+                and claim.status not in BEFORE_ANNOUNCEMENT
                 else ""
             )
             if event:
-                why.append(f"what is confirmed is its {event!r}, not the subject")
+                why.append(f"what is confirmed or shown is its {event!r}, not the subject")
                 value = _nearest_timing(h, timings, tokens, clause_of)
                 if value is not None and not consistent(value.value, claim.value):
                     # "the March 3 opening of the X is confirmed": a date, like a timing cue
