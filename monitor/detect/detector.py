@@ -998,6 +998,8 @@ class Detector:
                     d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
                 elif cue.kind == "status" and _place_of(h, m, tokens):
                     pass  # "began production of its new chip at the Aarhus plant"
+                elif cue.kind == "status" and _infinitive_object(h, m, tokens):
+                    pass  # "reached a deal with three shops to sell the K5"
                 elif d > AFTER_WINDOW or (
                     h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
                 ):
@@ -1486,6 +1488,19 @@ def _place_of(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     for back in range(1, min(PLACE_WORDS, len(between)) + 1):  # "at its newly built Acme"
         if between[-back].key in PLACE_PREPOSITIONS:
             return True
+    return False
+
+
+def _infinitive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "reached a deal with three shops to sell the K5", "won approval to build the K5 plant":
+    the object of the verb the cue's purpose names."""
+    between = tokens[h.end : m.start]
+    if not between or len(between) > PLACE_WINDOW or any(not t.is_word for t in between):
+        return False
+    for k in range(len(between) - 1):
+        if between[k].key == "to" and between[k + 1].key not in _DETERMINERS:
+            rest = between[k + 2 :]
+            return len(rest) <= 1 and all(t.key in _DETERMINERS for t in rest)
     return False
 
 
