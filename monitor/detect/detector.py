@@ -860,6 +860,12 @@ class Detector:
         hits: list[_Hit] = []
         matches: list[Match[tuple[str, object]]] = self._cues.find(tokens)
         for m in matches:
+            if m.end - m.start > 1 and self._tail_missing(m, tokens):
+                # "approved the ... lease" read in "approved the K5": its tail is missing, so
+                # the shorter phrase the head hid ("approved") is what the words say
+                shorter = [s for s in self._cues.find(tokens[m.start : m.end - 1]) if s.start == 0]
+                if shorter:
+                    m = Match(m.start, m.start + shorter[0].end, shorter[0].payloads)
             hit = _Hit(m.start, m.end, sentence[tokens[m.start].start : tokens[m.end - 1].end])
             for kind, payload in m.payloads:
                 if kind == "cue":
@@ -887,6 +893,16 @@ class Detector:
                 hits.append(hit)
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
+
+    @staticmethod
+    def _tail_missing(m: Match[tuple[str, object]], tokens: list[Token]) -> bool:
+        """Is every payload of the match a gapped cue whose tail the sentence lacks?"""
+        for kind, payload in m.payloads:
+            if kind != "cue" or not isinstance(payload, _Cue) or payload.tail is None:
+                return False
+            if _find_tail(tokens, m.end, payload.tail) is not None:
+                return False
+        return True
 
     def _mark_mentions(
         self,
