@@ -1279,8 +1279,8 @@ def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | 
     n = len(tokens)
     for i in range(start, min(n, start + GAP_WINDOW)):
         key = tokens[i].key
-        if key in CLAUSE_PUNCT:
-            return None
+        if key in CLAUSE_PUNCT and not (key == ":" and _between_capitals(tokens, i)):
+            return None  # a clause ends; a title's colon ("Acme: Rising") does not end one
         if not tail.startswith(key):
             continue
         if key == tail:
@@ -1292,6 +1292,14 @@ def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | 
             if not tail.startswith(key):
                 break
     return None
+
+
+def _between_capitals(tokens: list[Token], i: int) -> bool:
+    return (
+        0 < i < len(tokens) - 1
+        and tokens[i - 1].text[:1].isupper()
+        and tokens[i + 1].text[:1].isupper()
+    )
 
 
 def _without_split_names(mentions: list[_Mention], hits: list[_Hit]) -> list[_Mention]:
@@ -1334,7 +1342,7 @@ def _clauses(tokens: list[Token], hits: list[_Hit], mentions: list[_Mention]) ->
             else:
                 kept.append((named, h.start))
     starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
-    parenthetical = _dash_pairs(tokens)
+    parenthetical = _dash_pairs(tokens) | _title_colons(tokens, mentions)
     # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
         if t.key == ",":
@@ -1537,6 +1545,21 @@ def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     while after < len(tokens) and not tokens[after].is_word and tokens[after].key != ",":
         after += 1
     return after >= len(tokens) or tokens[after].key in (",", ".")
+
+
+def _title_colons(tokens: list[Token], mentions: list[_Mention]) -> set[int]:
+    """The colon inside a title ("Avengers: Doomsday", "the premiere of 'Acme: Rising'") joins
+    a name; a colon right before a name, after a capitalised word, does not end the clause."""
+    starts = {m.start for m in mentions if m.claims or m.blocked}
+    return {
+        i
+        for i, t in enumerate(tokens)
+        if t.key == ":"
+        and i + 1 in starts
+        and i > 0
+        and tokens[i - 1].is_word
+        and tokens[i - 1].text[:1].isupper()
+    }
 
 
 def _dash_pairs(tokens: list[Token]) -> set[int]:
