@@ -1016,6 +1016,8 @@ class Detector:
                     pass  # "began production of its new chip at the Aarhus plant"
                 elif cue.kind == "status" and _infinitive_object(h, m, tokens):
                     pass  # "reached a deal with three shops to sell the K5"
+                elif _named_head(h, m, tokens, self._nouns):
+                    pass  # "the premiere of the long-awaited film 'K5'"
                 elif d > AFTER_WINDOW or (
                     h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
                 ):
@@ -1513,6 +1515,17 @@ def _place_of(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
         if between[-back].key in PLACE_PREPOSITIONS:
             return True
     return False
+
+
+def _named_head(h: _Hit, m: _Mention, tokens: list[Token], nouns: frozenset[str]) -> bool:
+    """ "the premiere of the long-awaited film 'K5'": a description ending in a subject's head
+    noun, then its name, is one noun phrase, however many words the description takes."""
+    between = [t for t in tokens[h.end : m.start] if t.is_word]
+    if not between or len(between) > APPOSITIVE_OBJECT_WORDS:
+        return False
+    if any(not t.is_word and t.key not in ('"', "'") for t in tokens[h.end : m.start]):
+        return False  # plain words (a quote may open the name)
+    return between[-1].key in nouns and between[0].key in _DETERMINERS
 
 
 def _infinitive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
