@@ -69,16 +69,31 @@ def test_matching_cost_does_not_grow_with_the_number_of_claims():
     report = Report(
         key="r", title="BMW has approved the i4 Convertible", text="The NA3 is due in 2029. " * 8
     )
-    for det in (DETECTOR, big):
-        det.observe(report)
-    t0 = time.perf_counter()
-    for _ in range(50):
-        DETECTOR.observe(report)
-    t1 = time.perf_counter()
-    for _ in range(50):
-        big.observe(report)
-    t2 = time.perf_counter()
-    assert (t2 - t1) < 2.0 * (t1 - t0) + 0.01
+    # Work, not time (timings belong to bench/): the lines of the detector's code executed
+    # to read the report, which a loop over the claims would multiply.
+    assert _lines_run(big, report) <= 1.2 * _lines_run(DETECTOR, report)
+
+
+def _lines_run(detector: Detector, report: Report) -> int:
+    import sys
+
+    detector.observe(report)  # warm caches
+    count = 0
+
+    def trace(frame, event, arg):  # noqa: ANN001, ANN202
+        nonlocal count
+        if "monitor/detect" not in frame.f_code.co_filename:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        detector.observe(report)
+    finally:
+        sys.settrace(None)
+    return count
 
 
 @pytest.mark.parametrize(
