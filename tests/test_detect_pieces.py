@@ -445,3 +445,17 @@ def test_a_count_right_before_a_verb_is_what_the_verb_speaks_of():
         published="2026-05-01T00:00:00Z",
     )
     assert [o.status for o in _fictional(plant).observe(report)] == [None]
+
+
+def test_a_head_noun_comes_before_what_qualifies_it():
+    from monitor.detect.variants import head_nouns
+
+    fab = Claim(
+        id="f",
+        subject="Tarn's memory fab in Oslo",
+        status="in-development",
+        aliases=("first new memory fab in the region in 20 years", "memorandum of terms"),
+    )
+    nouns = head_nouns([fab])
+    assert {"fab", "memorandum"} <= nouns
+    assert not {"years", "terms", "region"} & nouns

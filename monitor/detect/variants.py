@@ -116,14 +116,19 @@ _HEAD_STOP = frozenset(
 _WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[a-z]+)*$")
 
 
+_QUALIFIER = re.compile(r"[(,;:]| (?:to|for|at|in|of|on|from|with|by|near|under|since) ")
+
+
 def head_nouns(claims: Iterable[Claim]) -> frozenset[str]:
     """The nouns a report may use for a tracked subject once it is named: the last word of each
     name and of the subject's first phrase ("the pickup", "the plant", "the vehicles"), in the
     singular and the plural; only lower-case words (not names, not words with digits)."""
     out: set[str] = set()
     for claim in claims:
-        phrases = [*claim.aliases, re.split(r"[(,;:]| to | for | at | in ", claim.subject)[0]]
+        phrases = [*claim.aliases, claim.subject]
         for phrase in phrases:
+            # the head comes before what qualifies it: "memorandum of terms", "fab in Ohio"
+            phrase = _QUALIFIER.split(phrase)[0]
             words = phrase.split()
             if not words:
                 continue
