@@ -107,6 +107,7 @@ TARGET_STATUSES = frozenset({"stated", "revised"})
 BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"})
 # an announcement of its date or price confirms a subject only while it is not yet official
 BEFORE_ANNOUNCEMENT = frozenset({"unknown", "rumored", "expected", "unapproved"})
+DECIDED = frozenset({"unapproved", "approved", "confirmed"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
@@ -859,13 +860,26 @@ class Detector:
     def _find_cues(self, tokens: list[Token], sentence: str) -> list[_Hit]:
         hits: list[_Hit] = []
         matches: list[Match[tuple[str, object]]] = self._cues.find(tokens)
-        for m in matches:
+        k = 0
+        while k < len(matches):
+            m = matches[k]
+            k += 1
             if m.end - m.start > 1 and self._tail_missing(m, tokens):
-                # "approved the ... lease" read in "approved the K5": its tail is missing, so
-                # the shorter phrase the head hid ("approved") is what the words say
+                # A gapped cue's head whose tail is missing hides what the words say: a shorter
+                # phrase at the same place ("approved" in "approved the K5", where "approved the
+                # ... lease" was looked for), or one starting inside it ("started selling" in
+                # "has started selling", where "has started ... production" was)
                 shorter = [s for s in self._cues.find(tokens[m.start : m.end - 1]) if s.start == 0]
                 if shorter:
                     m = Match(m.start, m.start + shorter[0].end, shorter[0].payloads)
+                else:
+                    at = m.start + 1
+                    rest = [
+                        Match(s.start + at, s.end + at, s.payloads)
+                        for s in self._cues.find(tokens[at:])
+                    ]
+                    matches[k:] = rest
+                    continue
             hit = _Hit(m.start, m.end, sentence[tokens[m.start].start : tokens[m.end - 1].end])
             for kind, payload in m.payloads:
                 if kind == "cue":
@@ -889,6 +903,8 @@ class Detector:
                     hit.kinds.add(kind)
             if "pseudo_cues" in hit.kinds:
                 hit.cues.clear()
+            if hit.text == "May" and m.start > 0:
+                hit.kinds.discard("hedges")  # "closed in May": the month, not the modal
             if hit.cues or hit.kinds:
                 hits.append(hit)
         hits.sort(key=lambda h: (h.start, -h.end))
@@ -1004,8 +1020,12 @@ class Detector:
                 if m.end < h.start and _owner_of_another_noun(m, tokens):
                     continue  # "the K4's test campaign came to an end": the campaign did
                 d, side = h.start - m.end, 0
-                if d > BEFORE_WINDOW and not _second_predicate(m, h, tokens):
-                    continue
+                if d > BEFORE_WINDOW:
+                    resumes = _after_relative_clause(m.end, tokens)
+                    if h.start - resumes <= BEFORE_WINDOW and resumes <= h.start:
+                        d = h.start - resumes  # "the K5, which ... for six years, was shelved"
+                    elif not _second_predicate(m, h, tokens):
+                        continue
                 if m.via and h.start - _past_aside(m.end, tokens) > ANAPHOR_WINDOW:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
@@ -1167,7 +1187,14 @@ class Detector:
             why.append(f"official attribution ({official[0]!r})")
         if status is not None and status != claim.status:
             cur_rank, new_rank = lifecycle_rank(claim.status), lifecycle_rank(status)
-            if cur_rank is not None and new_rank is not None and new_rank < cur_rank:
+            if (
+                cur_rank is not None
+                and new_rank is not None
+                and new_rank < cur_rank
+                and not (status == "in-development" and claim.status in DECIDED)
+            ):
+                # (work starting after a decision, "construction began" of an approved or
+                # confirmed project, goes forward, whatever order a product's life puts them in)
                 confidence *= BACKWARD_FACTOR
                 why.append(f"step backwards from {claim.status}: needs more than this")
             if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
@@ -1469,6 +1496,20 @@ def _the_last_one(span: tuple[int, int], tokens: list[Token]) -> bool:
         and tokens[i].key in LAST_ONE_WORDS
         or (span[0] < len(tokens) and tokens[span[0]].key in LAST_ONE_WORDS)
     )
+
+
+RELATIVE_CLAUSE_WORDS = 20  # words a relative clause between a subject and its verb may take
+
+
+def _after_relative_clause(at: int, tokens: list[Token]) -> int:
+    """Where the sentence goes on after ", which ... ," right after a name: its verb's place."""
+    if at + 1 < len(tokens) and tokens[at].key == "," and tokens[at + 1].key in RELATIVE_PRONOUNS:
+        for j in range(at + 2, min(len(tokens), at + 2 + RELATIVE_CLAUSE_WORDS)):
+            if tokens[j].key == ",":
+                return j + 1
+            if tokens[j].key in CLAUSE_PUNCT:
+                break
+    return at
 
 
 def _past_aside(at: int, tokens: list[Token]) -> int:
