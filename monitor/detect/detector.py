@@ -108,6 +108,10 @@ BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"}
 # an announcement of its date or price confirms a subject only while it is not yet official
 BEFORE_ANNOUNCEMENT = frozenset({"unknown", "rumored", "expected", "unapproved"})
 DECIDED = frozenset({"unapproved", "approved", "confirmed"})
+# Word lists that only qualify a cue: a phrase of theirs may hold the start of a cue.
+QUALIFIER_KINDS = frozenset(
+    {"official", "reported", "hedges", "future", "future_time", "opinion", "hypothetical"}
+)
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
@@ -907,6 +911,17 @@ class Detector:
                 hit.kinds.discard("hedges")  # "closed in May": the month, not the modal
             if hit.cues or hit.kinds:
                 hits.append(hit)
+            if not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS and m.end - m.start > 1:
+                # a qualifier does not hide a cue that starts inside it ("Acme officially" and
+                # "officially opened")
+                at = m.start + 1
+                found = [s for s in self._cues.find(tokens[at:]) if s.start + at < m.end]
+                if found:
+                    rest = [
+                        Match(s.start + at, s.end + at, s.payloads)
+                        for s in self._cues.find(tokens[at:])
+                    ]
+                    matches[k:] = rest
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
