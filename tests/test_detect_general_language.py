@@ -10,6 +10,8 @@ first trams ran on Line 9" and "tunnelling for Line 9 began" (a field's own verb
 K5" (a presentation), "Orla says the K5 is coming in 2027" (a plan told by the owner, read only
 as expected), "Line 9 is open" (too bare to tell from "open to offers"). "Working on the K5" is
 only a weak sign of development (work on a new model may be research): alone it changes nothing.
+"Orla cancelled the K5 scooter's launch event" still reads as a cancellation (the launch is one of
+the subject's own events; the event after it is not told apart).
 """
 
 from __future__ import annotations
@@ -179,6 +181,54 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "cancelled", "The city has abandoned Line 9."),
         ("line9", "-", "Line 9 will not open before 2029."),
         ("line9", "-", "The city council debated Line 9 on Monday."),
+        ("k5", "-", "Orla's rival Zeta launched its own scooter, a competitor to the K5."),
+        ("k5", "-", "Unlike the K5 scooter, the Zeta Z1 is already on sale."),
+        ("k5", "-", "The K5 scooter will not go on sale until 2027."),
+        ("k5", "-", "Orla has not yet started production of the K5 scooter."),
+        ("k5", "-", "If approved, the K5 scooter would go on sale in 2027."),
+        ("k5", "-", "Orla is expected to reveal the K5 scooter in May."),
+        ("k5", "-", "Orla plans to unveil the K5 scooter next month."),
+        ("k5", "-", "The K5 scooter was first announced in 2024."),
+        (
+            "k5",
+            "-",
+            "Reports that Orla has cancelled the K5 scooter are wrong, a spokesperson said.",
+        ),
+        ("k5", "-", "Orla's chief executive rode a K5 scooter prototype at the trade fair."),
+        ("k5", "-", "Analysts think Orla could launch the K5 scooter next year."),
+        ("k5", "-", "Why Orla should cancel the K5 scooter"),
+        ("k5", "-", "Orla launched a new app for K5 scooter owners-to-be."),
+        ("k5", "-", "Orla unveiled the price of the K5 scooter on Monday."),
+        ("k5", "-", "The K5 scooter's launch has been pushed back to 2028."),
+        (
+            "k5",
+            "-",
+            "Orla revealed sales figures for its scooters, including early orders for the K5.",
+        ),
+        ("k5", "-", "Orla approved a bonus for the K5 scooter team."),
+        (
+            "k5",
+            "confirmed",
+            "Orla confirmed on Monday that the K5 scooter will go on sale next year.",
+        ),
+        ("k5", "cancelled", "Orla said on Monday it had cancelled the K5 scooter."),
+        ("k5", "revealed", "The K5 scooter, unveiled on Monday, has a range of 80 km."),
+        ("k5", "cancelled", "After months of doubt, Orla has cancelled the K5 scooter."),
+        ("m2", "-", "The M2 scooter, launched in 2023, gets a new colour."),
+        ("m2", "-", "Orla launched the M2 scooter in 2023."),
+        ("m2", "-", "Orla stopped the M2 scooter's advertising campaign."),
+        ("m2", "-", "Sales of the M2 scooter ended the year up 12 percent."),
+        ("tarn", "-", "The mayor opened a road to the Tarn plant on Monday."),
+        ("tarn", "-", "Orla will decide on a second line at the Tarn plant next year."),
+        ("tarn", "-", "A strike closed the Tarn plant for two days."),
+        ("tarn", "-", "Orla shut down part of the Tarn plant for maintenance."),
+        ("vexa", "-", "The agency approved a rival drug to Vexa on Friday."),
+        ("vexa", "-", "The agency approved Zorel, a rival to Vexa."),
+        ("vexa", "-", "Vexa's maker said it hopes to win approval next year."),
+        ("vexa", "-", "The agency rejected claims that Vexa is unsafe."),
+        ("line9", "-", "The council approved the budget for Line 9 maintenance staff."),
+        ("line9", "-", "Line 9 trams will run every five minutes once it opens."),
+        ("line9", "-", "Line 9 was closed for two hours after a power cut."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1045,6 +1045,8 @@ class Detector:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
+                if _verb_cue(h, tokens) and _object_before(h, m, tokens):
+                    continue  # "launched a new app for K5 owners": the app, not the K5
                 if _appositive_object(h, m, tokens):
                     d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
                 elif cue.kind == "status" and _place_of(h, m, tokens):
@@ -1414,6 +1416,9 @@ EVENT_HEADS = frozenset(
     + ("project", "version", "versions", "model", "models", "variant", "variants", "unit")
     + ("units", "examples", "shipments", "rest", "first", "last", "start-up", "restart")
     + ("testing", "tests", "flight", "flights", "service", "operation", "operations", "line")
+    + ("generation", "edition", "editions", "premiere", "opening", "debut", "rollout")
+    + ("deployment", "deployments", "building", "installation", "expansion", "reopening")
+    + ("closure", "completion", "commissioning", "return", "resumption")
 )
 MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
 # A cue that opens with its auxiliary ("was released", "have been cut") takes the noun just
@@ -1430,6 +1435,32 @@ def _a_count(t: Token, cue: Token) -> bool:
         and not (len(digits) == 4 and digits[:2] in ("19", "20"))
         and cue.start - t.end == 1  # "(Figure 1) was cleared": no count
     )
+
+
+def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
+    """A cue that ends in a verb taking an object ("unveiled", "launches"), not a noun phrase
+    ("third launch", "first flight")."""
+    last = tokens[h.end - 1].key
+    return last.endswith("ed") or (last.endswith("s") and not last.endswith("ss"))
+
+
+def _object_before(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "unveiled the price of the K5", "approved a bonus for the K5 team": the verb's object is
+    the noun before the preposition, unless it is one of the subject's events or parts ("the
+    launch of", "production of")."""
+    between = tokens[h.end : m.start]
+    for k, t in enumerate(between):
+        if t.key in MODIFIER_PREPOSITIONS and k > 0:
+            head = between[k - 1]
+            return (
+                head.is_word
+                and head.text.islower()  # a common noun; "approved Omvoh for ..." names
+                and head.key not in EVENT_HEADS
+                and head.key not in _DETERMINERS
+            )
+        if not t.is_word:
+            break
+    return _owner_of_another_noun(m, tokens)
 
 
 def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
