@@ -364,7 +364,11 @@ class Detector:
         self._denials = _whole_phrases(denials)
         # a phrase can only match where its longest word occurs: cheap substring tests first
         self._denial_words = tuple({max(fold_accents(p).lower().split(), key=len) for p in denials})
-        self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(self._lexicon_phrases())
+        cue_phrases = self._lexicon_phrases()
+        self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(cue_phrases)
+        cue_keys = [phrase_keys(p) for p, (kind, _) in cue_phrases if kind == "cue"]
+        self._cue_starts = frozenset(k[0] for k in cue_keys if k)
+        self._longest_cue = max((len(k) for k in cue_keys), default=1)
         self._stopwords = frozenset(
             "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
         )
@@ -868,7 +872,8 @@ class Detector:
         while k < len(matches):
             m = matches[k]
             k += 1
-            if m.end - m.start > 1 and self._tail_missing(m, tokens):
+            tails = self._tails(m, tokens)
+            if m.end - m.start > 1 and tails is not None and not any(tails):
                 # A gapped cue's head whose tail is missing hides what the words say: a shorter
                 # phrase at the same place ("approved" in "approved the K5", where "approved the
                 # ... lease" was looked for), or one starting inside it ("started selling" in
@@ -876,22 +881,18 @@ class Detector:
                 shorter = [s for s in self._cues.find(tokens[m.start : m.end - 1]) if s.start == 0]
                 if shorter:
                     m = Match(m.start, m.start + shorter[0].end, shorter[0].payloads)
+                    tails = self._tails(m, tokens)
                 else:
-                    at = m.start + 1
-                    rest = [
-                        Match(s.start + at, s.end + at, s.payloads)
-                        for s in self._cues.find(tokens[at:])
-                    ]
-                    matches[k:] = rest
+                    matches[k:] = self._rescan(tokens, m, matches[k:])
                     continue
             hit = _Hit(m.start, m.end, sentence[tokens[m.start].start : tokens[m.end - 1].end])
-            for kind, payload in m.payloads:
+            for n, (kind, payload) in enumerate(m.payloads):
                 if kind == "cue":
                     assert isinstance(payload, _Cue)
                     if payload.tail is None:
                         hit.cues.append(payload)
                         continue
-                    found = _find_tail(tokens, m.end, payload.tail)
+                    found = tails[n] if tails is not None else None
                     if found is not None:
                         tail_start, end = found
                         hits.append(
@@ -911,29 +912,52 @@ class Detector:
                 hit.kinds.discard("hedges")  # "closed in May": the month, not the modal
             if hit.cues or hit.kinds:
                 hits.append(hit)
-            if not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS and m.end - m.start > 1:
+            if (
+                not hit.cues
+                and hit.kinds
+                and hit.kinds <= QUALIFIER_KINDS
+                and m.end - m.start > 1
+                and any(t.key in self._cue_starts for t in tokens[m.start + 1 : m.end])
+            ):
                 # a qualifier does not hide a cue that starts inside it ("Acme officially" and
                 # "officially opened")
-                at = m.start + 1
-                found = [s for s in self._cues.find(tokens[at:]) if s.start + at < m.end]
-                if found:
-                    rest = [
-                        Match(s.start + at, s.end + at, s.payloads)
-                        for s in self._cues.find(tokens[at:])
-                    ]
-                    matches[k:] = rest
+                matches[k:] = self._rescan(tokens, m, matches[k:])
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
     @staticmethod
-    def _tail_missing(m: Match[tuple[str, object]], tokens: list[Token]) -> bool:
-        """Is every payload of the match a gapped cue whose tail the sentence lacks?"""
+    def _tails(
+        m: Match[tuple[str, object]], tokens: list[Token]
+    ) -> list[tuple[int, int] | None] | None:
+        """Where each gapped cue of the match finds its tail (None where it does not); None
+        when the match holds anything but gapped cues."""
+        out: list[tuple[int, int] | None] = []
         for kind, payload in m.payloads:
             if kind != "cue" or not isinstance(payload, _Cue) or payload.tail is None:
-                return False
-            if _find_tail(tokens, m.end, payload.tail) is not None:
-                return False
-        return True
+                return None
+            out.append(_find_tail(tokens, m.end, payload.tail))
+        return out
+
+    def _rescan(
+        self,
+        tokens: list[Token],
+        m: Match[tuple[str, object]],
+        rest: list[Match[tuple[str, object]]],
+    ) -> list[Match[tuple[str, object]]]:
+        """The matches starting inside `m` (after its first word), then those of `rest` they do
+        not overlap; the rest of the sentence is matched again only where they run past it."""
+        at = m.start + 1
+        window = self._cues.find(tokens[at : m.end + self._longest_cue])
+        inside = [
+            Match(s.start + at, s.end + at, s.payloads) for s in window if s.start + at < m.end
+        ]
+        if not inside:
+            return rest
+        reach = max(s.end for s in inside)
+        if reach <= m.end:
+            return inside + rest
+        again = self._cues.find(tokens[reach:])
+        return inside + [Match(s.start + reach, s.end + reach, s.payloads) for s in again]
 
     def _mark_mentions(
         self,
