@@ -51,6 +51,12 @@ CLAIMS = {
             aliases=("Orla M2", "M2 scooter"),
         ),
         Claim(
+            id="nord",
+            subject="Nordmart chain, closing all its stores",
+            status="ending",
+            aliases=("Nordmart", "Nordmart stores"),
+        ),
+        Claim(
             id="line9",
             subject="Line 9 tram line, confirmed",
             status="confirmed",
@@ -229,6 +235,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "-", "The council approved the budget for Line 9 maintenance staff."),
         ("line9", "-", "Line 9 trams will run every five minutes once it opens."),
         ("line9", "-", "Line 9 was closed for two hours after a power cut."),
+        ("nord", "discontinued", "Nordmart closed all 300 of its stores in March."),
+        ("nord", "discontinued", "Nordmart shuttered its last stores on Friday."),
+        ("nord", "discontinued", "Nordmart went out of business in May after 60 years."),
+        ("nord", "discontinued", "Nordmart has shut its doors for good."),
+        ("nord", "discontinued", "The Nordmart chain ceased trading on Saturday."),
+        ("nord", "-", "Nordmart will close 40 more stores next year."),
+        ("nord", "-", "Nordmart is closing stores across the north."),
+        ("nord", "-", "A Nordmart store in Lund closed for the day after a flood."),
+        ("nord", "-", "Nordmart shuttered 40 more stores on Friday."),
+        ("nord", "discontinued", "Nordmart closed all 300 of its stores in March."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1138,6 +1138,16 @@ class Detector:
             if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
                 status = "discontinued"  # "the final K4 rolled off the line"
                 why.append("the last one of its kind -> discontinued")
+            if (
+                status == "discontinued"
+                and claim.status == "ending"
+                and h.end < len(tokens)
+                and _a_count(tokens[h.end], tokens[h.end])
+                and not any(t.key in WHOLE_WORDS for t in tokens[h.start : h.end])
+            ):
+                # "shuttered 255 locations": some of them, while the rest wind down
+                why.append(f"a part ({tokens[h.end].text}) of what is ending, not its end")
+                return cand
             if status is None:
                 why.append(
                     f"cue {h.text!r} ({cue.status}) does not apply to a {claim.status} claim"
@@ -1451,13 +1461,17 @@ AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 
 
+WHOLE_WORDS = frozenset({"all", "last", "remaining", "every", "final"})  # "closed all 800 stores"
+
+
 def _a_count(t: Token, cue: Token) -> bool:
-    """A number that is not a year ("73", "1,200") right before the verb: what it speaks of."""
+    """A number that is not a year ("73", "1,200"); before a verb (`cue` the token after it),
+    what the verb speaks of."""
     digits = t.key.replace(",", "")
     return (
         digits.isdigit()
         and not (len(digits) == 4 and digits[:2] in ("19", "20"))
-        and cue.start - t.end == 1  # "(Figure 1) was cleared": no count
+        and (cue is t or cue.start - t.end == 1)  # "(Figure 1) was cleared": no count
     )
 
 
