@@ -57,6 +57,12 @@ CLAIMS = {
             aliases=("Nordmart", "Nordmart stores"),
         ),
         Claim(
+            id="norway",
+            subject="Orla's scooter rental service in Norway, planned",
+            status="expected",
+            aliases=("Orla in Norway", "Orla Norway service"),
+        ),
+        Claim(
             id="line9",
             subject="Line 9 tram line, confirmed",
             status="confirmed",
@@ -245,6 +251,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("nord", "-", "A Nordmart store in Lund closed for the day after a flood."),
         ("nord", "-", "Nordmart shuttered 40 more stores on Friday."),
         ("nord", "discontinued", "Nordmart closed all 300 of its stores in March."),
+        ("norway", "launched", "Orla launches in Norway with 500 scooters"),
+        ("norway", "launched", "Orla has launched in Norway, starting in Oslo and Bergen."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

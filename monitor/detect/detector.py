@@ -253,6 +253,7 @@ class _Mention:
     via: str = ""  # a resolved anaphor: which earlier mention it stands for
     soft: bool = False  # found by its words in another order: cue words inside it still count
     replaced: tuple[_Mention, ...] = ()  # the exact names a soft one took the place of
+    relational: bool = False  # a soft name like "Acme in Norway", which a verb may split
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,6 +849,7 @@ class Detector:
                         hit.blocked,
                         soft=True,
                         replaced=tuple(inside),
+                        relational=hit.relational,
                     )
                 )
             out.sort(key=lambda m: m.start)
@@ -1387,9 +1389,13 @@ def _without_split_names(mentions: list[_Mention], hits: list[_Hit]) -> list[_Me
     Classic") are a sentence about the name's parts, not the name."""
     out: list[_Mention] = []
     for m in mentions:
-        if m.soft and any(
-            m.start < h.start and h.end < m.end and any(c.kind == "status" for c in h.cues)
-            for h in hits
+        if (
+            m.soft
+            and not m.relational  # "Acme launches in Norway" is "Acme in Norway" launching
+            and any(
+                m.start < h.start and h.end < m.end and any(c.kind == "status" for c in h.cues)
+                for h in hits
+            )
         ):
             out.extend(m.replaced)
         else:

@@ -41,6 +41,7 @@ FILLER = frozenset(
 )
 CLAUSE_BREAKS = frozenset({";", ":", "...", "|", "?", "!", "."})
 EXTRA_WORDS = 2  # words a window may hold beyond the signature's own
+RELATIONS = frozenset({"in", "at", "for", "to", "from", "on"})  # "Acme in Norway", "K5 for Asia"
 
 
 _FOLDED: dict[str, str] = {}
@@ -71,6 +72,8 @@ class Signature:
     anchor: str
     lookalike: bool
     needs: str = ""  # an organisation the report must name for this signature to count
+    relational: bool = False  # "Acme in Norway": a verb may stand between its two sides
+    relation: str = ""  # its preposition, which a window using that room must hold
 
 
 def signature_of(
@@ -81,7 +84,8 @@ def signature_of(
     if len(distinct) < 2:
         return None
     anchor = max(distinct, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
-    return Signature(claim, distinct, anchor, lookalike, needs)
+    relation = next((k for k in phrase_keys(name) if k in RELATIONS), "")
+    return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation)
 
 
 def without_organization(name: str, organizations: Iterable[str]) -> tuple[str, str] | None:
@@ -108,6 +112,7 @@ class SignatureHit:
     claims: tuple[str, ...]
     blocked: tuple[str, ...]
     size: int  # words in the signature
+    relational: bool = False  # a name like "Acme in Norway": "Acme launches in Norway" says it
 
 
 class SignatureMatcher:
@@ -154,7 +159,13 @@ class SignatureMatcher:
                     continue  # a word of the name is missing from the whole sentence
                 if sig.needs and sig.needs not in named_orgs:
                     continue  # "the Aarhus plant" is Acme's only where Acme is named
-                span = _window(keys, i, sig.words)
+                span = _window(keys, i, sig.words, EXTRA_WORDS + sig.relational)
+                if (
+                    span is not None
+                    and span[1] - span[0] > len(sig.words) + EXTRA_WORDS
+                    and sig.relation not in keys[span[0] : span[1]]
+                ):
+                    span = None  # the room a relational name has is for "launches in"
                 if span is not None:
                     found.setdefault(span, []).append(sig)
         hits: list[SignatureHit] = []
@@ -169,13 +180,16 @@ class SignatureMatcher:
                 if hits[-1].end - hits[-1].start >= end - start:
                     continue
                 hits.pop()
-            hits.append(SignatureHit(start, end, claims, blocked, best))
+            relational = any(s.relational for s in top)
+            hits.append(SignatureHit(start, end, claims, blocked, best, relational))
         return hits
 
 
-def _window(keys: Sequence[str], at: int, words: frozenset[str]) -> tuple[int, int] | None:
+def _window(
+    keys: Sequence[str], at: int, words: frozenset[str], extra: int = EXTRA_WORDS
+) -> tuple[int, int] | None:
     """The smallest span around `at` holding every word, within the size limit, in one clause."""
-    limit = len(words) + EXTRA_WORDS
+    limit = len(words) + extra  # a relational name ("Acme in Norway") may take a verb more
     lo = max(0, at - limit + 1)
     hi = min(len(keys), at + limit)
     for j in range(at - 1, lo - 1, -1):
