@@ -11,7 +11,10 @@ K5" (a presentation), "Orla says the K5 is coming in 2027" (a plan told by the o
 as expected), "Line 9 is open" (too bare to tell from "open to offers"). "Working on the K5" is
 only a weak sign of development (work on a new model may be research): alone it changes nothing.
 "Orla cancelled the K5 scooter's launch event" still reads as a cancellation (the launch is one of
-the subject's own events; the event after it is not told apart).
+the subject's own events; the event after it is not told apart). Also missed: "is up and running"
+(a plant's production or a service's launch?), "regulator backs Vexa" (backing is also an advisory
+panel's), "Goodbye, Orla M2: the scooter is no more" (a farewell across a colon), "passengers rode
+Line 9 for the first time".
 """
 
 from __future__ import annotations
@@ -253,6 +256,43 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("nord", "discontinued", "Nordmart closed all 300 of its stores in March."),
         ("norway", "launched", "Orla launches in Norway with 500 scooters"),
         ("norway", "launched", "Orla has launched in Norway, starting in Oslo and Bergen."),
+        ("k5", "cancelled", "Orla K5 and M9 scooters cancelled"),
+        ("k5", "cancelled", "Orla has cancelled both the K5 scooter and its planned M9 sibling."),
+        ("k5", "cancelled", "The K5 scooter and the M9 have been scrapped."),
+        ("k5", "cancelled", "Orla said the K5 scooter had been cancelled."),
+        ("k5", "cancelled", "The K5 scooter, Orla said on Monday, has been cancelled."),
+        ("k5", "cancelled", "According to Orla, the K5 scooter has been cancelled."),
+        ("k5", "cancelled", "In a statement, Orla confirmed it has cancelled the K5 scooter."),
+        ("k5", "cancelled", "Orla K5: cancelled"),
+        ("k5", "cancelled", "Cancelled: the Orla K5"),
+        ("k5", "revealed", "Orla's K5 scooter breaks cover"),
+        ("k5", "revealed", "First look: Orla K5 scooter"),
+        ("k5", "launched", "The wait is over: the Orla K5 is on sale"),
+        ("k5", "confirmed", "Orla confirmed plans to build the K5 scooter."),
+        ("k5", "approved", "Orla has given the K5 scooter the go-ahead for 2027."),
+        ("k5", "-", "Orla is considering whether to build the K5 scooter."),
+        ("k5", "-", "Orla has not said when the K5 scooter will go on sale."),
+        ("k5", "-", "Orla did not confirm the K5 scooter."),
+        ("k5", "-", "Orla declined to comment on the K5 scooter."),
+        ("k5", "in-development", "The K5 scooter is said to be in development."),
+        ("k5", "-", "Orla might unveil the K5 scooter later this year."),
+        ("k5", "-", "Orla is reportedly close to approving the K5 scooter."),
+        ("k5", "-", "Orla's K5 scooter: everything we know so far"),
+        ("k5", "-", "The K5 scooter will be unveiled next week."),
+        ("k5", "-", "The K5 scooter will be cheaper than the M2, Orla said."),
+        ("tarn", "in-production", "Output at the Tarn battery plant started in April."),
+        ("tarn", "in-production", "The Tarn plant reached full production in May."),
+        ("tarn", "-", "Orla hired 200 more staff for the Tarn plant."),
+        ("tarn", "-", "Orla expects the Tarn plant to start production next year."),
+        ("vexa", "approved", "Vexa approved by European regulator"),
+        ("vexa", "approved", "The drug Vexa received approval on Tuesday."),
+        ("vexa", "-", "Vexa trial meets its main goal."),
+        ("vexa", "-", "The agency is expected to approve Vexa in June."),
+        ("m2", "discontinued", "Orla M2 scooter discontinued"),
+        ("m2", "-", "Orla M2 scooter gets a price cut"),
+        ("line9", "launched", "Line 9 opens to the public"),
+        ("line9", "-", "Line 9 opening delayed to 2029"),
+        ("line9", "-", "Line 9 will not open on time."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

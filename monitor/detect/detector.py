@@ -1751,6 +1751,19 @@ def _headline_label(
     return before[-1] if before else None
 
 
+REPORTING_VERBS = frozenset(
+    ("said", "says", "told", "announced", "confirmed", "stated", "reported", "explained")
+)
+
+
+def _reported_past(o: _Hit, tokens: list[Token]) -> bool:
+    """A past perfect after a reporting verb ("said the K5 had been cancelled") is the tense of
+    reported speech, not a look back."""
+    return tokens[o.start].key == "had" and any(
+        t.key in REPORTING_VERBS for t in tokens[max(0, o.start - 6) : o.start]
+    )
+
+
 def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
     """ "confirmed that ...", "announced that ...": the verb reports the clause after it."""
     return (
@@ -1815,6 +1828,8 @@ def _qualify(
             out.setdefault("hypothetical", repr(o.text))
         for key in ("opinion", "historical", "future"):
             if key in kinds and before and gap <= QUALIFIER_WINDOW:
+                if key == "historical" and _reported_past(o, tokens):
+                    continue  # "Acme said the K5 had been cancelled": told now, in the past
                 out.setdefault(key, repr(o.text))
         if "future_time" in kinds and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1):
             out.setdefault("future", repr(o.text))
