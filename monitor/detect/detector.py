@@ -369,6 +369,7 @@ class Detector:
         self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(cue_phrases)
         cue_keys = [phrase_keys(p) for p, (kind, _) in cue_phrases if kind == "cue"]
         self._cue_starts = frozenset(k[0] for k in cue_keys if k)
+        self._tail_index: dict[int, dict[str, list[tuple[int, str]]]] = {}
         self._longest_cue = max((len(k) for k in cue_keys), default=1)
         self._stopwords = frozenset(
             "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
@@ -684,7 +685,7 @@ class Detector:
         mentions = _without_split_names(mentions, hits)
         hits = _outside_mentions(hits, mentions)
         hits.extend(_granted(mentions, tokens, sentence, hits))
-        clause_of = _clauses(tokens, hits, mentions)
+        clause_of = _clauses(tokens, hits, mentions, sentence)
         for m in mentions:
             m.clause = clause_of[m.start]
         _group(mentions, tokens, self._coordination)
@@ -927,17 +928,43 @@ class Detector:
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
-    @staticmethod
     def _tails(
-        m: Match[tuple[str, object]], tokens: list[Token]
+        self, m: Match[tuple[str, object]], tokens: list[Token]
     ) -> list[tuple[int, int] | None] | None:
         """Where each gapped cue of the match finds its tail (None where it does not); None
-        when the match holds anything but gapped cues."""
-        out: list[tuple[int, int] | None] = []
-        for kind, payload in m.payloads:
-            if kind != "cue" or not isinstance(payload, _Cue) or payload.tail is None:
-                return None
-            out.append(_find_tail(tokens, m.end, payload.tail))
+        when the match holds anything but gapped cues. One pass over the words after the head,
+        however many tails it has ("production ... started", "... ended", "... stopped")."""
+        index = self._tail_index.get(id(m.payloads))
+        if index is None:
+            index = _tail_index(m.payloads)
+            self._tail_index[id(m.payloads)] = index
+        if not index:
+            return None
+        out: list[tuple[int, int] | None] = [None] * len(m.payloads)
+        left = sum(len(v) for v in index.values())
+        n = len(tokens)
+        for i in range(m.end, min(n, m.end + GAP_WINDOW)):
+            key = tokens[i].key
+            if key in CLAUSE_PUNCT and not (key == ":" and _between_capitals(tokens, i)):
+                break  # a clause ends; a title's colon ("Acme: Rising") does not end one
+            for k, tail in index.get(key[:1], ()):
+                if out[k] is not None or not tail.startswith(key):
+                    continue
+                joined = key
+                if joined == tail:
+                    out[k] = (i, i + 1)
+                else:
+                    for j in range(i + 1, min(n, i + 4)):
+                        joined += tokens[j].key
+                        if joined == tail:
+                            out[k] = (i, j + 1)
+                            break
+                        if not tail.startswith(joined):
+                            break
+                if out[k] is not None:
+                    left -= 1
+            if not left:
+                break
         return out
 
     def _rescan(
@@ -1357,23 +1384,15 @@ def _merge(a: _Candidate, b: _Candidate, claims: Mapping[str, Claim]) -> _Candid
     return win
 
 
-def _find_tail(tokens: list[Token], start: int, tail: str) -> tuple[int, int] | None:
-    n = len(tokens)
-    for i in range(start, min(n, start + GAP_WINDOW)):
-        key = tokens[i].key
-        if key in CLAUSE_PUNCT and not (key == ":" and _between_capitals(tokens, i)):
-            return None  # a clause ends; a title's colon ("Acme: Rising") does not end one
-        if not tail.startswith(key):
-            continue
-        if key == tail:
-            return i, i + 1
-        for j in range(i + 1, min(n, i + 4)):
-            key += tokens[j].key
-            if key == tail:
-                return i, j + 1
-            if not tail.startswith(key):
-                break
-    return None
+def _tail_index(payloads: tuple[tuple[str, object], ...]) -> dict[str, list[tuple[int, str]]]:
+    """For a match whose payloads are all gapped cues: each tail's first letter -> (the
+    payload's place, the tail's joined key); empty when any payload is something else."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for k, (kind, payload) in enumerate(payloads):
+        if kind != "cue" or not isinstance(payload, _Cue) or payload.tail is None:
+            return {}
+        index.setdefault(payload.tail[:1], []).append((k, payload.tail))
+    return index
 
 
 def _between_capitals(tokens: list[Token], i: int) -> bool:
@@ -1416,7 +1435,9 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
     return [h for h in hits if not clashes(h)]
 
 
-def _clauses(tokens: list[Token], hits: list[_Hit], mentions: list[_Mention]) -> list[int]:
+def _clauses(
+    tokens: list[Token], hits: list[_Hit], mentions: list[_Mention], sentence: str = ":-"
+) -> list[int]:
     named_up_to = {m.end for m in mentions if m.claims}
     starts: set[int] = set()
     kept: list[tuple[int, int]] = []  # from a name's end to its relative pronoun
@@ -1428,7 +1449,11 @@ def _clauses(tokens: list[Token], hits: list[_Hit], mentions: list[_Mention]) ->
             else:
                 kept.append((named, h.start))
     starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
-    parenthetical = _dash_pairs(tokens) | _title_colons(tokens, mentions)
+    parenthetical: set[int] = set()
+    if "-" in sentence:
+        parenthetical |= _dash_pairs(tokens)
+    if ":" in sentence:
+        parenthetical |= _title_colons(tokens, mentions)
     # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
         if t.key == ",":
