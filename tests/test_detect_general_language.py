@@ -304,3 +304,88 @@ def test_general_language(claim: str, status: str, sentence: str):
         assert got in (None, CLAIMS[claim].status), (sentence, got)
     else:
         assert got == status, (sentence, got)
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "title", "text"),
+    [
+        (
+            "k5",
+            "cancelled",
+            "Orla rethinks its scooter plans",
+            "Orla has reviewed the K5 scooter. The scooter has now been cancelled, the company "
+            "said.",
+        ),
+        (
+            "k5",
+            "cancelled",
+            "Orla K5 scooter",
+            "The K5 scooter was meant to arrive in 2027. It has now been scrapped.",
+        ),
+        (
+            "k5",
+            "launched",
+            "Orla K5 scooter arrives",
+            "Orla's new electric scooter went on sale on Monday. The K5 scooter costs 2,499 euros.",
+        ),
+        (
+            "tarn",
+            "in-production",
+            "Tarn plant",
+            "The Tarn plant cost 900 million euros. It began production in April.",
+        ),
+        (
+            "tarn",
+            "-",
+            "Tarn plant",
+            "The Tarn plant cost 900 million euros. It is expected to begin production in April.",
+        ),
+        (
+            "vexa",
+            "approved",
+            "Vexa",
+            "Vexa treats a rare blood disorder. The drug was approved by the agency on Friday.",
+        ),
+        (
+            "vexa",
+            "-",
+            "Vexa",
+            "Vexa treats a rare blood disorder. A rival drug was approved by the agency on Friday.",
+        ),
+        (
+            "m2",
+            "discontinued",
+            "End of the road for the M2",
+            "Orla sold 200,000 M2 scooters. The model has now been discontinued.",
+        ),
+        (
+            "line9",
+            "launched",
+            "Line 9",
+            "Line 9 links the airport to the centre. The line opened to passengers on Sunday.",
+        ),
+        (
+            "line9",
+            "-",
+            "Line 9",
+            "Line 9 links the airport to the centre. Line 4 opened to passengers on Sunday.",
+        ),
+        (
+            "tarn",
+            "-",
+            "Tarn plant",
+            "The Tarn plant is being built. Orla announced on Monday that the plant will get a "
+            "new name.",
+        ),
+    ],
+)
+def test_a_subject_named_before(claim: str, status: str, title: str, text: str):
+    """A later sentence speaks of it as "it", "the drug", "its new scooter", "Orla's ..."."""
+    report = Report(key="p", title=title, text=text, published="2026-05-10T00:00:00Z")
+    seen = {o.claim: o for o in DETECTOR.observe(report)}
+    o = seen.get(claim)
+    got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
+    if status == "-":
+        assert got in (None, CLAIMS[claim].status), (text, got)
+    else:
+        assert got == status, (text, got)

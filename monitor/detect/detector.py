@@ -87,13 +87,15 @@ EXPLETIVE_AFTER = _set(  # "It is understood that ...", "It's time ...": no refe
 )
 
 
-def _may_refer(nouns: Iterable[str]) -> re.Pattern[str]:
-    """A cheap first look for `_anaphor`: "It" opening the sentence, or "the" and up to three
-    lower-case words before a head noun (it may find more than `_anaphor` accepts, never less)."""
+def _may_refer(nouns: Iterable[str], openers: Iterable[str] = ("the", "this")) -> re.Pattern[str]:
+    """A cheap first look for `_anaphor`: "It" opening the sentence, or an opener ("the",
+    "its", "Acme's") and up to three lower-case words before a head noun (it may find more than
+    `_anaphor` accepts, never less)."""
     alts = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
+    opens = "|".join(sorted((re.escape(o) for o in openers), key=len, reverse=True))
     return re.compile(
         r"It\b|It's\b|.*?\b\w+ed it\W*$|.*?\b\w+ed it\W|"
-        r".*?\b(?:[Tt]he|[Tt]his)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
+        r".*?\b(?i:" + opens + r")\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
         r"(?:" + alts + r")\b"
     )
 
@@ -326,9 +328,14 @@ class Detector:
         orgs = org_words(self.organizations)
         self._company = COMPANY | orgs
         self._lead_words = LEAD_WORDS | orgs
+        # what opens a description standing for a subject named before: "the scooter", "its
+        # new scooter", "Acme's first scooter"
+        self._openers = frozenset({"the", "this", "its", "their"}) | {
+            w for w in orgs if w.endswith("'s")
+        }
         self._coordination = COORDINATION | orgs
         self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
-        self._may_refer = _may_refer(self._nouns)
+        self._may_refer = _may_refer(self._nouns, self._openers)
         self._vocabulary = {
             c.id: frozenset(
                 k for name in (c.subject, *c.aliases, *c.lookalikes) for k in phrase_keys(name)
@@ -658,7 +665,7 @@ class Detector:
         else:
             plural_resolved = False
         if resolve is not None:
-            span = None if mentions else _anaphor(tokens, sentence, self._nouns)
+            span = None if mentions else _anaphor(tokens, sentence, self._nouns, self._openers)
             if span is None or any("other_brands" in h.kinds for h in hits):
                 return []
             if tokens[span[0]].key in ("it", "it's") and not resolve.leads:
@@ -1205,6 +1212,16 @@ class Detector:
                 and claim.status not in BEFORE_ANNOUNCEMENT
                 else ""
             )
+            if (
+                not event
+                and cue.status == "confirmed"
+                and claim.status not in BEFORE_ANNOUNCEMENT
+                and _reports_a_clause(h, tokens)
+            ):
+                # "announced that its new stadium will feature a name": news about a subject
+                # already official is what the clause says, not a confirmation
+                why.append("announces a clause about a subject already official")
+                return cand
             if event:
                 why.append(f"what is confirmed or shown is its {event!r}, not the subject")
                 value = _nearest_timing(h, timings, tokens, clause_of)
@@ -1789,13 +1806,23 @@ def _reported_past(o: _Hit, tokens: list[Token]) -> bool:
     )
 
 
+WHEN_WORDS = frozenset(
+    ("on", "today", "yesterday", "earlier", "last", "this", "week", "monday", "tuesday")
+    + ("wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
+
 def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
-    """ "confirmed that ...", "announced that ...": the verb reports the clause after it."""
-    return (
-        h.end < len(tokens)
-        and tokens[h.end].key == "that"
-        and any(c.status == "confirmed" for c in h.cues)
-    )
+    """ "confirmed that ...", "announced on Monday that ...": the verb reports the clause after
+    it."""
+    if not any(c.status == "confirmed" for c in h.cues):
+        return False
+    for t in tokens[h.end : h.end + 3]:
+        if t.key == "that":
+            return True
+        if t.key not in WHEN_WORDS:
+            return False
+    return False
 
 
 def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
@@ -2008,7 +2035,12 @@ def _nearest_timing(
     return pick
 
 
-def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple[int, int] | None:
+def _anaphor(
+    tokens: list[Token],
+    sentence: str,
+    nouns: frozenset[str],
+    openers: frozenset[str] = frozenset({"the", "this"}),
+) -> tuple[int, int] | None:
     """The span of the one anaphor of a sentence: "It" opening it (not an expletive "It is
     understood"), or else a single definite description "the [up to three words] car|model|...",
     not part of a compound ("the car maker", "the coupe-styled ...", "the EV market") nor a name
@@ -2029,7 +2061,7 @@ def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple
         return (0, 1)
     spans: list[tuple[int, int]] = []
     for i, t in enumerate(tokens):
-        if t.key not in ("the", "this"):
+        if t.key not in openers:  # "the", "this", "its", "Acme's"
             continue
         for j in range(i + 1, min(len(tokens), i + 5)):
             tj = tokens[j]

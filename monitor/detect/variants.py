@@ -116,6 +116,8 @@ _HEAD_STOP = frozenset(
 _WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[a-z]+)*$")
 
 
+_RELATIVE = frozenset({"that", "which", "who", "whose"})
+_DESCRIBED = re.compile(r",\s+(?:a|an|the|its|their)\s+([^,;:()]+)")
 _QUALIFIER = re.compile(r"[(,;:]| (?:to|for|at|in|of|on|from|with|by|near|under|since) ")
 
 
@@ -126,6 +128,15 @@ def head_nouns(claims: Iterable[Claim]) -> frozenset[str]:
     out: set[str] = set()
     for claim in claims:
         phrases = [*claim.aliases, claim.subject]
+        # "Vexa, a drug awaiting ...": the description after the name says what it is
+        described = _DESCRIBED.search(claim.subject)
+        if described:
+            words = described.group(1).split()
+            cut = next(
+                (i for i, w in enumerate(words) if i and (w.endswith("ing") or w in _RELATIVE)),
+                len(words),
+            )  # "a drug awaiting a decision": the drug
+            phrases.append(" ".join(words[:cut]))
         for phrase in phrases:
             # the head comes before what qualifies it: "memorandum of terms", "fab in Ohio"
             phrase = _QUALIFIER.split(phrase)[0]
