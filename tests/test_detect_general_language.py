@@ -14,7 +14,8 @@ only a weak sign of development (work on a new model may be research): alone it 
 the subject's own events; the event after it is not told apart). Also missed: "is up and running"
 (a plant's production or a service's launch?), "regulator backs Vexa" (backing is also an advisory
 panel's), "Goodbye, Orla M2: the scooter is no more" (a farewell across a colon), "passengers rode
-Line 9 for the first time".
+Line 9 for the first time", "gave the K5 a 2027 launch date" (a date given is a plan's
+confirmation only to a careful reader).
 """
 
 from __future__ import annotations
@@ -293,6 +294,49 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "launched", "Line 9 opens to the public"),
         ("line9", "-", "Line 9 opening delayed to 2029"),
         ("line9", "-", "Line 9 will not open on time."),
+        ("k5", "confirmed", "Orla has announced plans to build the K5 scooter."),
+        ("k5", "confirmed", "Orla unveiled plans for the K5 scooter on Monday."),
+        ("k5", "confirmed", "Orla has committed to building the K5 scooter."),
+        ("k5", "cancelled", "Orla is no longer developing the K5 scooter."),
+        ("k5", "cancelled", "Orla said it would not go ahead with the K5 scooter."),
+        ("k5", "cancelled", "Orla has walked away from the K5 scooter."),
+        ("k5", "cancelled", "The K5 scooter has been canned."),
+        ("k5", "cancelled", "Orla has killed off the K5 scooter."),
+        ("k5", "-", "Orla has no plans to kill off the K5 scooter."),
+        ("k5", "-", "Orla would not say whether the K5 scooter will be cancelled."),
+        ("k5", "-", "The K5 scooter's cancellation would hurt Orla's suppliers, analysts said."),
+        ("k5", "revealed", "Orla presented the K5 scooter at the Milan show."),
+        ("k5", "revealed", "Orla has shown the K5 scooter for the first time."),
+        ("k5", "revealed", "The K5 scooter made its first public appearance in Milan."),
+        ("k5", "launched", "The Orla K5 is now available in Germany."),
+        ("k5", "launched", "Orla has started taking orders for the K5 scooter."),
+        ("k5", "launched", "Orla has opened orders for the K5 scooter."),
+        ("tarn", "launched", "The Tarn plant officially opened on Friday."),
+        (
+            "tarn",
+            "in-production",
+            "The first battery cells were produced at the Tarn plant on Monday.",
+        ),
+        ("tarn", "cancelled", "Orla has pulled out of the Tarn plant project."),
+        ("tarn", "-", "The Tarn plant will start making cells in 2027."),
+        ("vexa", "approved", "The agency signed off on Vexa on Friday."),
+        ("vexa", "approved", "Vexa was granted approval in Canada."),
+        ("vexa", "approved", "Regulators have authorised Vexa for adults."),
+        ("vexa", "unapproved", "Vexa's application was rejected by the agency."),
+        (
+            "vexa",
+            "-",
+            "Orla applied for approval of Vexa in Japan, where it is already sold in one form.",
+        ),
+        ("vexa", "launched", "Vexa went on sale in pharmacies on Monday."),
+        ("m2", "ending", "Orla will discontinue the M2 scooter in June."),
+        ("m2", "ending", "Production of the M2 scooter will end next year."),
+        ("m2", "discontinued", "Production of the M2 scooter ended last month."),
+        ("m2", "discontinued", "Orla has stopped making the M2 scooter."),
+        ("line9", "in-development", "Construction of Line 9 is under way."),
+        ("line9", "launched", "Line 9 began carrying passengers on Sunday."),
+        ("line9", "cancelled", "The city has dropped plans for Line 9."),
+        ("line9", "-", "The city plans to open Line 9 in 2029."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1501,6 +1501,8 @@ EVENT_HEADS = frozenset(
     + ("generation", "edition", "editions", "premiere", "opening", "debut", "rollout")
     + ("deployment", "deployments", "building", "installation", "expansion", "reopening")
     + ("closure", "completion", "commissioning", "return", "resumption")
+    + ("application", "applications", "request", "bid", "filing", "licence", "license")
+    + ("permit", "approval", "certification")
 )
 MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
 # A cue that opens with its auxiliary ("was released", "have been cut") takes the noun just
