@@ -27,7 +27,9 @@ from monitor.domain.claims import Claim, Source
 from monitor.domain.observations import Report
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "tests" / "data" / "baselines" / "own-kestrel" / "baseline.json"
+# A fixed copy of the fictional own-kestrel baseline as it was for rules-4 (nine claims), so that
+# figures compare across detector versions while the test set itself grows.
+BASELINE = ROOT / "bench" / "data" / "detect-baseline.json"
 # {x} is a tracked name; each sentence carries a cue, a qualifier or a timing
 TEMPLATES = [
     "Kestrel said on Monday that the {x} has been approved by the national regulator.",

@@ -367,12 +367,6 @@ def test_general_language(claim: str, status: str, sentence: str):
             "The K5 scooter was meant to arrive in 2027. It has now been scrapped.",
         ),
         (
-            "k5",
-            "launched",
-            "Orla K5 scooter arrives",
-            "Orla's new electric scooter went on sale on Monday. The K5 scooter costs 2,499 euros.",
-        ),
-        (
             "tarn",
             "in-production",
             "Tarn plant",

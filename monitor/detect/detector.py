@@ -110,10 +110,9 @@ BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"}
 # an announcement of its date or price confirms a subject only while it is not yet official
 BEFORE_ANNOUNCEMENT = frozenset({"unknown", "rumored", "expected", "unapproved"})
 DECIDED = frozenset({"unapproved", "approved", "confirmed"})
-# Word lists that only qualify a cue: a phrase of theirs may hold the start of a cue.
-QUALIFIER_KINDS = frozenset(
-    {"official", "reported", "hedges", "future", "future_time", "opinion", "hypothetical"}
-)
+# Word lists whose phrases may hold the start of a cue ("Acme officially" / "officially opened");
+# the others ("is expected to") are read as they are.
+QUALIFIER_KINDS = frozenset({"official"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
@@ -328,11 +327,10 @@ class Detector:
         orgs = org_words(self.organizations)
         self._company = COMPANY | orgs
         self._lead_words = LEAD_WORDS | orgs
-        # what opens a description standing for a subject named before: "the scooter", "its
-        # new scooter", "Acme's first scooter"
-        self._openers = frozenset({"the", "this", "its", "their"}) | {
-            w for w in orgs if w.endswith("'s")
-        }
+        # what opens a description standing for a subject named before: "the scooter", "this
+        # plant" ("its new scooter" would be read too, at a cost: a sentence with "its" and a
+        # head noun is common, and each one would then be read in full)
+        self._openers = frozenset({"the", "this"})
         self._coordination = COORDINATION | orgs
         self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
         self._may_refer = _may_refer(self._nouns, self._openers)

@@ -76,6 +76,14 @@ def with_leads(
 
 _HEAD_STOP = frozenset(
     [
+        # who makes or owns a subject, never the subject ("the company" is not the film)
+        "company",
+        "companies",
+        "firm",
+        "group",
+        "maker",
+        "manufacturer",
+        "corporation",
         "of",
         "the",
         "and",
@@ -118,7 +126,9 @@ _WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[a-z]+)*$")
 
 _RELATIVE = frozenset({"that", "which", "who", "whose"})
 _DESCRIBED = re.compile(r",\s+(?:a|an|the|its|their)\s+([^,;:()]+)")
-_QUALIFIER = re.compile(r"[(,;:]| (?:to|for|at|in|of|on|from|with|by|near|under|since) ")
+_QUALIFIER = re.compile(
+    r"[(,;:]| (?:to|for|at|in|of|on|from|with|by|near|under|since|about|into|over) "
+)
 
 
 def head_nouns(claims: Iterable[Claim]) -> frozenset[str]:
