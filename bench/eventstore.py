@@ -131,7 +131,8 @@ def median_appends(tmp: Path, gen, passes: int) -> dict[str, tuple[float, float,
             store = open_store(tmp / f"{name}-{i}.db", projections)
             runs[name].append(timed_appends(store, gen(), batch))
     return {
-        name: (statistics.median(values), min(values), max(values)) for name, values in runs.items()
+        name: (statistics.median(values), min(values), max(values))
+        for name, values in runs.items()
     }
 
 
