@@ -427,3 +427,39 @@ def test_a_subject_named_before(claim: str, status: str, title: str, text: str):
         assert got in (None, CLAIMS[claim].status), (text, got)
     else:
         assert got == status, (text, got)
+
+
+def test_a_name_of_two_subjects_changes_neither():
+    """Two parks each build a "Snow Village": a report that one opened cannot say which."""
+    north = Claim(
+        id="north",
+        subject="Snow Village at Nordpark",
+        status="in-development",
+        aliases=("Snow Village", "Nordpark Snow Village"),
+    )
+    south = Claim(
+        id="south",
+        subject="Snow Village at Sudpark",
+        status="in-development",
+        aliases=("Snow Village", "Sudpark Snow Village"),
+    )
+    detector = Detector([north, south])
+    report = Report(
+        key="p", title="Snow Village now open", text="", published="2026-05-10T00:00:00Z"
+    )
+    assert [o.status for o in detector.observe(report)] == [None, None]
+    named = Report(
+        key="p", title="Nordpark Snow Village now open", text="", published="2026-05-10T00:00:00Z"
+    )
+    assert {o.claim: o.status for o in detector.observe(named)}["north"] == "launched"
+
+
+def test_a_label_and_its_date_across_a_colon():
+    report = Report(
+        key="p",
+        title="Orla's year ahead",
+        text="Orla K5 scooter ◾ Market launch: September 14.",
+        published="2026-05-10T00:00:00Z",
+    )
+    seen = {o.claim: o for o in DETECTOR.observe(report)}
+    assert seen["k5"].status in (None, "expected")

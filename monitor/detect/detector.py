@@ -739,6 +739,13 @@ class Detector:
                             CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
                         )
                         continue
+                    if len(m.claims) > 1 and not m.via and cue.kind == "status":
+                        # "Camp Snoopy" is a name of two tracked subjects: which one opened?
+                        decisions.append(f"{m.text!r} names {len(m.claims)} subjects: none is read")
+                        cue_notes.append(
+                            CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
+                        )
+                        continue
                     for claim_id in m.claims:
                         cand = self._verdict(
                             claims[claim_id],
@@ -1953,10 +1960,14 @@ def _future_timing(
     if not stage or not pub_key:
         return None
     clause = clause_of[h.start]
+    # "Maiden voyage: March 28": a label and its date across a colon
+    labelled = h.end < len(tokens) and tokens[h.end].key == ":"
     past = _past_tense(h, tokens)
     for t in timings:
         idx = _token_at(tokens, t.start)
-        if idx is None or clause_of[idx] != clause:
+        if idx is None or (
+            clause_of[idx] != clause and not (labelled and clause_of[idx] == clause + 1)
+        ):
             continue
         if t.year_assumed and past:
             continue  # "debuted in January", told in April: last January
