@@ -452,6 +452,16 @@ def test_a_name_of_two_subjects_changes_neither():
         key="p", title="Nordpark Snow Village now open", text="", published="2026-05-10T00:00:00Z"
     )
     assert {o.claim: o.status for o in detector.observe(named)}["north"] == "launched"
+    told_where = Report(
+        key="p",
+        title="Snow Village now open at Nordpark",
+        text="",
+        published="2026-05-10T00:00:00Z",
+    )
+    assert {o.claim: o.status for o in detector.observe(told_where)} == {
+        "north": "launched",
+        "south": None,
+    }
 
 
 def test_a_label_and_its_date_across_a_colon():

@@ -110,6 +110,10 @@ BEFORE_DECISION = frozenset({"unknown", "rumored", "expected", "in-development"}
 # an announcement of its date or price confirms a subject only while it is not yet official
 BEFORE_ANNOUNCEMENT = frozenset({"unknown", "rumored", "expected", "unapproved"})
 DECIDED = frozenset({"unapproved", "approved", "confirmed"})
+# Words that tell no subject from another, whoever's name holds them.
+STOPWORDS_FOR_NAMES = frozenset(
+    {"the", "a", "an", "of", "in", "at", "and", "new", "its", "for", "to", "on", "'s"}
+)
 # Word lists whose phrases may hold the start of a cue ("Acme officially" / "officially opened");
 # the others ("is expected to") are read as they are.
 QUALIFIER_KINDS = frozenset({"official"})
@@ -338,6 +342,11 @@ class Detector:
             c.id: frozenset(
                 k for name in (c.subject, *c.aliases, *c.lookalikes) for k in phrase_keys(name)
             )
+            for c in self.claims.values()
+        }
+        # a subject's own words (its description and names, not its look-alikes)
+        self._own_words = {
+            c.id: frozenset(k for name in (c.subject, *c.aliases) for k in phrase_keys(name))
             for c in self.claims.values()
         }
         phrases: list[tuple[str, tuple[str, str]]] = []
@@ -572,6 +581,17 @@ class Detector:
             for c in sorted(best.values(), key=lambda c: c.claim)
         ]
 
+    def _disambiguate(self, claims: tuple[str, ...], tokens: list[Token]) -> tuple[str, ...]:
+        """Of the subjects one name stands for, those whose own words (not shared with the
+        others) the sentence holds."""
+        keys = {t.key for t in tokens} - STOPWORDS_FOR_NAMES
+        words = self._own_words
+        return tuple(
+            c
+            for c in claims
+            if (words[c] - frozenset().union(*(words[o] for o in claims if o != c))) & keys
+        )
+
     def _orgs_named(self, sentences: Sequence[str]) -> frozenset[str]:
         """The baseline's organisations this report names anywhere (as phrase keys)."""
         if self._org_names is None:
@@ -739,14 +759,22 @@ class Detector:
                             CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
                         )
                         continue
+                    readings = m.claims
                     if len(m.claims) > 1 and not m.via and cue.kind == "status":
-                        # "Camp Snoopy" is a name of two tracked subjects: which one opened?
-                        decisions.append(f"{m.text!r} names {len(m.claims)} subjects: none is read")
-                        cue_notes.append(
-                            CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
-                        )
-                        continue
-                    for claim_id in m.claims:
+                        # "Camp Snoopy" is a name of two tracked subjects: which one opened? A
+                        # word only one of them has ("Knott's") in the sentence says
+                        readings = self._disambiguate(m.claims, tokens)
+                        if len(readings) != 1:
+                            decisions.append(
+                                f"{m.text!r} names {len(m.claims)} subjects: none is read"
+                            )
+                            cue_notes.append(
+                                CueNote(
+                                    h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions)
+                                )
+                            )
+                            continue
+                    for claim_id in readings:
                         cand = self._verdict(
                             claims[claim_id],
                             cue,
