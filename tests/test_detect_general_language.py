@@ -337,6 +337,12 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "launched", "Line 9 began carrying passengers on Sunday."),
         ("line9", "cancelled", "The city has dropped plans for Line 9."),
         ("line9", "-", "The city plans to open Line 9 in 2029."),
+        ("tarn", "launched", "Orla opened the Tarn battery plant last week."),
+        ("tarn", "-", "The Tarn plant opened a visitor centre on Friday."),
+        ("tarn", "-", "Orla opened talks with unions at the Tarn plant."),
+        ("line9", "launched", "Line 9 is officially open."),
+        ("line9", "-", "Shops along Line 9 will close early when the line opens."),
+        ("k5", "-", "The city opened a road to the K5 scooter test track."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1121,6 +1121,14 @@ class Detector:
                     continue  # "the K4 is killing off its twin": the mention is the agent
                 if tokens[h.end - 1].key == "of":
                     continue  # "the launch of" names what follows it
+                if (
+                    h.end < len(tokens)
+                    and tokens[h.end].key in OBJECT_OPENERS
+                    and h.start - m.end <= 2
+                    and _verb_cue(h, tokens)
+                    and not h.gap
+                ):
+                    continue  # "the plant opened a visitor centre": it did the opening
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
@@ -1537,10 +1545,12 @@ EVENT_HEADS = frozenset(
     + ("application", "applications", "request", "bid", "filing", "licence", "license")
     + ("permit", "approval", "certification")
 )
-MODIFIER_PREPOSITIONS = frozenset({"for", "of", "about", "from", "on"})
+MODIFIER_PREPOSITIONS = frozenset(
+    {"for", "of", "about", "from", "on", "to", "near", "into", "along", "around", "beside"}
+)
 # A cue that opens with its auxiliary ("was released", "have been cut") takes the noun just
 # before it as its subject.
-AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had"})
+AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "have", "had", "will", "would"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 
 
@@ -1556,6 +1566,9 @@ def _a_count(t: Token, cue: Token) -> bool:
         and not (len(digits) == 4 and digits[:2] in ("19", "20"))
         and (cue is t or cue.start - t.end == 1)  # "(Figure 1) was cleared": no count
     )
+
+
+OBJECT_OPENERS = frozenset({"a", "an", "its", "their", "his", "her"})
 
 
 def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
@@ -1765,7 +1778,7 @@ def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     after = m.end
     while after < len(tokens) and not tokens[after].is_word and tokens[after].key != ",":
         after += 1
-    return after >= len(tokens) or tokens[after].key in (",", ".")
+    return after >= len(tokens) or tokens[after].key in (",", ".", ":")
 
 
 def _title_colons(tokens: list[Token], mentions: list[_Mention]) -> set[int]:
@@ -1841,6 +1854,8 @@ def _reported_past(o: _Hit, tokens: list[Token]) -> bool:
     )
 
 
+WHEN_CLAUSE = frozenset({"when", "once", "whenever"})
+WHEN_REACH = 4  # "when the K5 opens", "once it opens"
 WHEN_WORDS = frozenset(
     ("on", "today", "yesterday", "earlier", "last", "this", "week", "monday", "tuesday")
     + ("wednesday", "thursday", "friday", "saturday", "sunday")
@@ -1876,6 +1891,11 @@ def _qualify(
     out: dict[str, str] = {}
     if question:
         out["question"] = "the sentence is a question"
+    if not _past_tense(h, tokens):
+        for i in range(max(0, h.start - WHEN_REACH), h.start):
+            if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
+                out["future"] = repr(tokens[i].text)  # "... when the K5 opens": to come
+                break
     for o in hits:
         if o is h or clause_of[o.start] != clause:
             continue
