@@ -343,6 +343,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "launched", "Line 9 is officially open."),
         ("line9", "-", "Shops along Line 9 will close early when the line opens."),
         ("k5", "-", "The city opened a road to the K5 scooter test track."),
+        ("tarn", "-", "The Tarn plant will be closed through Wednesday after a fire alarm."),
+        ("line9", "-", "Line 9 was temporarily closed after a power cut."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):
