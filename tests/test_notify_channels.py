@@ -314,8 +314,8 @@ def test_rows_queued_before_the_upgrade_are_sent_one_per_recipient(tmp_path, db_
     plain = bootstrap(settings, [])  # no outbox projector: we queue the row as 0001 did
     try:
         init(plain)
+        event = correct(plain)  # at head: this code's claims tables are not 0001's
         command.downgrade(_config(plain.engine), "0001")
-        event = correct(plain)
         with plain.engine.begin() as conn:
             conn.execute(
                 text(

@@ -24,6 +24,7 @@ from monitor.config import Settings
 from monitor.domain import events as ev
 from monitor.domain.claims import Claim
 from monitor.errors import ConfigError
+from monitor.store.claim_rows import claims_by_cursor
 from monitor.store.projections import load_claims
 from monitor.store.tables import outbox
 
@@ -265,18 +266,8 @@ class OutboxProjector:
 
 def _claims_by_cursor(conn: Connection, ids: list[str]) -> dict[str, Claim]:
     """`load_claims` on the driver cursor (see `apply`)."""
-    cur = conn.connection.driver_connection.cursor()
     marker = "?" if conn.dialect.name == "sqlite" else "%s"
-    found: dict[str, Claim] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        cur.execute(
-            f"SELECT doc FROM claims WHERE id IN ({', '.join([marker] * len(chunk))})", chunk
-        )
-        for (doc,) in cur.fetchall():
-            claim = Claim.from_json(json.loads(doc))
-            found[claim.id] = claim
-    return found
+    return claims_by_cursor(conn.connection.driver_connection.cursor(), marker, ids)
 
 
 def _emails(sub: Subscription) -> list[str]:

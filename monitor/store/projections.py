@@ -1,4 +1,4 @@
-"""Read models kept in the appending transaction: the current claims.
+"""Read models kept in the appending transaction: the current claims (laid out by `claim_rows`).
 
 Each projector records the position it has applied up to in `projection_positions`, in the same
 transaction as its rows, so a crash never leaves it half applied.
@@ -6,9 +6,9 @@ transaction as its rows, so a crash never leaves it half applied.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,8 +17,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..domain import events as ev
 from ..domain.claims import Claim
 from ..domain.fold import claim_id_of, evolve_claim
+from .claim_rows import (
+    HOT_COLUMNS,
+    MOVING_COLUMNS,
+    TEXT_COLUMNS,
+    claim_from_row,
+    claims_by_cursor,
+    hot_row,
+    moving_row,
+    static_part,
+    text_row,
+)
+from .tables import claim_texts, projection_positions
 from .tables import claims as claims_table
-from .tables import projection_positions
 
 
 def _upsert(conn: Connection, table, rows: list[dict], key: str) -> None:  # noqa: ANN001
@@ -42,33 +53,13 @@ def get_position(conn: Connection, name: str) -> int:
     return value or 0
 
 
-_DOC_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps's own, without its checks
-
-
-def claim_row(claim: Claim) -> dict:
-    return {
-        "id": claim.id,
-        "subject": claim.subject,
-        "status": claim.status,
-        "value": claim.value,
-        "updated_at": claim.updated_at,
-        "version": claim.version,
-        "position": claim.position,
-        "doc": _DOC_ENCODER.encode(claim.to_json()),
-    }
-
-
 def load_claims(conn: Connection, ids: Sequence[str] | None = None) -> dict[str, Claim]:
-    query = select(claims_table.c.doc)
+    query = select(*(claims_table.c[name] for name in HOT_COLUMNS), claim_texts.c.doc).join_from(
+        claims_table, claim_texts, claim_texts.c.id == claims_table.c.id
+    )
     if ids is not None:
         query = query.where(claims_table.c.id.in_(list(ids)))
-    return {
-        claim.id: claim
-        for claim in (Claim.from_json(json.loads(doc)) for (doc,) in conn.execute(query))
-    }
-
-
-_CLAIM_COLUMNS = ("id", "subject", "status", "value", "updated_at", "version", "position", "doc")
+    return {claim.id: claim for claim in map(claim_from_row, conn.execute(query))}
 
 
 @cache
@@ -116,15 +107,8 @@ class ClaimsProjector:
                 if cached is not None and cached.version == version - 1:
                     state[cid] = cached
             ids = sorted(cid for cid, v in first_version.items() if cid not in state and v > 1)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                cur.execute(
-                    f"SELECT doc FROM claims WHERE id IN ({','.join([marker] * len(chunk))})",
-                    chunk,
-                )
-                for (doc,) in cur.fetchall():
-                    claim = Claim.from_json(json.loads(doc))
-                    state[claim.id] = claim
+            state.update(claims_by_cursor(cur, marker, ids))
+            before = dict(state)
             changed: dict[str, Claim] = {}
             for e in touched:
                 cid = claim_id_of(e.stream) or ""
@@ -134,27 +118,7 @@ class ClaimsProjector:
                 if new is not None:
                     state[cid] = changed[cid] = new
             if changed:
-                # Claims whose stream existed before this append have a row: a plain UPDATE
-                # (one index probe) instead of an upsert (an insert attempt, then the update).
-                # Should a row be missing after all, the rowcount says so and the upsert runs.
-                known = [c for cid, c in changed.items() if first_version[cid] > 1]
-                new_rows = [c for cid, c in changed.items() if first_version[cid] <= 1]
-                if known:
-                    rows = [(*tuple(claim_row(c).values())[1:], c.id) for c in known]
-                    sql = _update_sql("claims", _CLAIM_COLUMNS, marker)
-                    if len(rows) == 1:
-                        cur.execute(sql, rows[0])
-                    else:
-                        cur.executemany(sql, rows)
-                    if cur.rowcount != len(rows):
-                        new_rows = list(changed.values())
-                if new_rows:
-                    rows = [tuple(claim_row(c).values()) for c in new_rows]
-                    sql = _upsert_sql("claims", _CLAIM_COLUMNS, marker)
-                    if len(rows) == 1:
-                        cur.execute(sql, rows[0])
-                    else:
-                        cur.executemany(sql, rows)
+                self._write(cur, marker, before, changed)
                 if len(self._cache) > 100_000:
                     self._cache.clear()
                 self._cache.update(changed)
@@ -164,15 +128,57 @@ class ClaimsProjector:
                 (self.name, events[-1].position),
             )
 
+    @staticmethod
+    def _write(cur: Any, marker: str, before: dict[str, Claim], changed: dict[str, Claim]) -> None:
+        """A claim whose words are as before gets a plain UPDATE of its hot row (one index
+        probe, a small row); an asserted one (or one whose row is missing) is upserted with
+        its text. Should a row be missing after all, the rowcount says so and all upsert."""
+        moved: list[Claim] = []
+        rewritten: list[Claim] = []
+        for cid, claim in changed.items():
+            old = before.get(cid)
+            if old is not None and static_part(old) == static_part(claim):
+                moved.append(claim)
+            else:
+                rewritten.append(claim)
+        if moved:
+            rows = [moving_row(c) for c in moved]
+            _run(cur, _update_sql("claims", MOVING_COLUMNS, marker), rows)
+            if cur.rowcount != len(rows):
+                rewritten = list(changed.values())
+        if rewritten:
+            _run(cur, _upsert_sql("claims", HOT_COLUMNS, marker), [hot_row(c) for c in rewritten])
+            _run(
+                cur,
+                _upsert_sql("claim_texts", TEXT_COLUMNS, marker),
+                [text_row(c) for c in rewritten],
+            )
+
     def reset(self, conn: Connection) -> None:
         self._cache.clear()
         conn.execute(delete(claims_table))
+        conn.execute(delete(claim_texts))
         set_position(conn, self.name, 0)
 
     def write_state(self, conn: Connection, state: dict[str, Claim], position: int) -> None:
-        """Replace the whole read model by a state computed by replay."""
+        """Replace the whole read model (both tables) by a state computed by replay."""
         self.reset(conn)
-        rows = [claim_row(c) for c in state.values()]
-        for i in range(0, len(rows), 1000):
-            conn.execute(claims_table.insert(), rows[i : i + 1000])
+        claims = list(state.values())
+        for i in range(0, len(claims), 1000):
+            chunk = claims[i : i + 1000]
+            conn.execute(
+                claims_table.insert(),
+                [dict(zip(HOT_COLUMNS, hot_row(c), strict=True)) for c in chunk],
+            )
+            conn.execute(
+                claim_texts.insert(),
+                [dict(zip(TEXT_COLUMNS, text_row(c), strict=True)) for c in chunk],
+            )
         set_position(conn, self.name, position)
+
+
+def _run(cur: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if len(rows) == 1:
+        cur.execute(sql, rows[0])
+    else:
+        cur.executemany(sql, rows)

@@ -41,7 +41,9 @@ events = Table(
     UniqueConstraint("dedup_key", name="uq_events_dedup_key"),
 )
 
-# Read model: the current claims. Rebuilt from the log at will.
+# Read model: the current claims. Rebuilt from the log at will. Split in two (migration 0004)
+# so the row every corroboration rewrites stays small: `claims` holds what an event moves,
+# `claim_texts` the words fixed at assertion (see `claim_rows`).
 claims = Table(
     "claims",
     metadata,
@@ -52,6 +54,16 @@ claims = Table(
     Column("updated_at", String(40), nullable=False),
     Column("version", Integer, nullable=False),
     Column("position", BigInteger, nullable=False),
+    Column("corroborations", Integer, nullable=False, server_default="0"),
+    Column("evidence", Text, nullable=False, server_default=""),
+    Column("evidence_link", Text, nullable=False, server_default=""),
+)
+
+# A claim's aliases, lookalikes, quote and source as one JSON document; one row per claim.
+claim_texts = Table(
+    "claim_texts",
+    metadata,
+    Column("id", String(100), primary_key=True),
     Column("doc", Text, nullable=False),
 )
 
