@@ -1148,7 +1148,11 @@ class Detector:
                 d, side = m.start - h.end, 1
                 if _verb_cue(h, tokens) and _object_before(h, m, tokens):
                     continue  # "launched a new app for K5 owners": the app, not the K5
-                if _appositive_object(h, m, tokens):
+                if d <= AFTER_WINDOW and (
+                    h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
+                ):
+                    pass  # within reach, no comma: its object
+                elif _appositive_object(h, m, tokens):
                     d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
                 elif cue.kind == "status" and _place_of(h, m, tokens):
                     pass  # "began production of its new chip at the Aarhus plant"
@@ -1496,17 +1500,21 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
 def _clauses(
     tokens: list[Token], hits: list[_Hit], mentions: list[_Mention], sentence: str = ":-"
 ) -> list[int]:
-    named_up_to = {m.end for m in mentions if m.claims}
     starts: set[int] = set()
     kept: list[tuple[int, int]] = []  # from a name's end to its relative pronoun
+    named_up_to: set[int] | None = None
     for h in hits:
         if "terminators" in h.kinds and not h.cues:
-            named = _relative_of(h, tokens, named_up_to)
-            if named is None:
-                starts.add(h.start)
-            else:
-                kept.append((named, h.start))
-    starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
+            if tokens[h.start].key in RELATIVE_PRONOUNS:
+                if named_up_to is None:
+                    named_up_to = {m.end for m in mentions if m.claims}
+                named = _relative_of(h, tokens, named_up_to)
+                if named is not None:
+                    kept.append((named, h.start))
+                    continue
+            starts.add(h.start)
+    if kept:
+        starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
     parenthetical: set[int] = set()
     if "-" in sentence:
         parenthetical |= _dash_pairs(tokens)
@@ -1523,8 +1531,14 @@ def _clauses(
             break
     out: list[int] = []
     clause = 0
+    if parenthetical:
+        for i, t in enumerate(tokens):
+            if (t.key in CLAUSE_PUNCT and i not in parenthetical) or i in starts:
+                clause += 1
+            out.append(clause)
+        return out
     for i, t in enumerate(tokens):
-        if (t.key in CLAUSE_PUNCT and i not in parenthetical) or i in starts:
+        if t.key in CLAUSE_PUNCT or i in starts:
             clause += 1
         out.append(clause)
     return out
@@ -1891,11 +1905,11 @@ def _qualify(
     out: dict[str, str] = {}
     if question:
         out["question"] = "the sentence is a question"
-    if not _past_tense(h, tokens):
-        for i in range(max(0, h.start - WHEN_REACH), h.start):
-            if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
+    for i in range(max(0, h.start - WHEN_REACH), h.start):
+        if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
+            if not _past_tense(h, tokens):
                 out["future"] = repr(tokens[i].text)  # "... when the K5 opens": to come
-                break
+            break
     for o in hits:
         if o is h or clause_of[o.start] != clause:
             continue
