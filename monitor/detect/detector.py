@@ -728,6 +728,8 @@ class Detector:
             )
             seen[index] = _Named(tracked, first.text if first else "", other, leads)
         question = sentence.rstrip().rstrip("\"')").endswith("?")
+        low = sentence.lower()
+        when = "when" in low or "once" in low  # "when the K5 opens": read per cue below
         reported = [h.text for h in hits if "reported" in h.kinds]
         official = [h.text for h in hits if "official" in h.kinds]
         timings: list[Timing] | None = None  # found only once a cue is attached
@@ -746,7 +748,7 @@ class Detector:
                         CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
                     )
                     continue
-                qual = _qualify(h, hits, clause_of, question, tokens)
+                qual = _qualify(h, hits, clause_of, question, tokens, when)
                 if timings is None:
                     timings = timings_of.of(index)
                 for m in attached:
@@ -1516,7 +1518,7 @@ def _clauses(
     if kept:
         starts = {i for i in starts if not any(a <= i <= b for a, b in kept)}
     parenthetical: set[int] = set()
-    if "-" in sentence:
+    if " - " in sentence:
         parenthetical |= _dash_pairs(tokens)
     if ":" in sentence:
         parenthetical |= _title_colons(tokens, mentions)
@@ -1898,14 +1900,19 @@ CAUSE_WORDS = frozenset({"after", "despite", "following", "amid", "through", "ye
 
 
 def _qualify(
-    h: _Hit, hits: list[_Hit], clause_of: list[int], question: bool, tokens: list[Token]
+    h: _Hit,
+    hits: list[_Hit],
+    clause_of: list[int],
+    question: bool,
+    tokens: list[Token],
+    when: bool = True,
 ) -> dict[str, str]:
     """The qualifiers in scope of one cue (first found of each kind), NegEx/ConText style."""
     clause = clause_of[h.start]
     out: dict[str, str] = {}
     if question:
         out["question"] = "the sentence is a question"
-    for i in range(max(0, h.start - WHEN_REACH), h.start):
+    for i in range(max(0, h.start - WHEN_REACH), h.start if when else 0):
         if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
             if not _past_tense(h, tokens):
                 out["future"] = repr(tokens[i].text)  # "... when the K5 opens": to come
