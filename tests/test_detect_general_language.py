@@ -67,6 +67,12 @@ CLAIMS = {
             aliases=("Orla in Norway", "Orla Norway service"),
         ),
         Claim(
+            id="permit",
+            subject="Orla's operating licence in Norway, applied for",
+            status="unapproved",
+            aliases=("Orla licence in Norway", "Orla Norway licence"),
+        ),
+        Claim(
             id="line9",
             subject="Line 9 tram line, confirmed",
             status="confirmed",
@@ -345,6 +351,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "The city opened a road to the K5 scooter test track."),
         ("tarn", "-", "The Tarn plant will be closed through Wednesday after a fire alarm."),
         ("line9", "-", "Line 9 was temporarily closed after a power cut."),
+        ("permit", "approved", "Norway grants operating licence to Orla"),
+        ("permit", "-", "Norway delays decision on operating licence for Orla"),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

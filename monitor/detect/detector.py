@@ -2355,7 +2355,24 @@ def _granted(
     out: list[_Hit] = []
     taken = {h.start for h in hits}
     for m in mentions:
-        if not m.claims or tokens[m.end - 1].key not in PERMISSION_NOUNS:
+        if not m.claims:
+            continue
+        if m.soft and any(t.key in PERMISSION_NOUNS for t in tokens[m.start : m.end]):
+            # "Congo grants licence to Starlink" for "Starlink licence in Congo": the name's
+            # words gathered around the verb that grants it
+            inner = next((k for k in range(m.start, m.end) if tokens[k].key in GRANT_VERBS), None)
+            if inner is not None and inner not in taken:
+                t = tokens[inner]
+                out.append(
+                    _Hit(
+                        inner,
+                        inner + 1,
+                        sentence[t.start : t.end],
+                        cues=[_Cue("status", "approved")],
+                    )
+                )
+                continue
+        if tokens[m.end - 1].key not in PERMISSION_NOUNS:
             continue
         i = m.start - 1
         while i >= 0 and (tokens[i].key in GRANT_SKIP or tokens[i].key.endswith("'s")):
