@@ -15,7 +15,8 @@ the subject's own events; the event after it is not told apart). Also missed: "i
 (a plant's production or a service's launch?), "regulator backs Vexa" (backing is also an advisory
 panel's), "Goodbye, Orla M2: the scooter is no more" (a farewell across a colon), "passengers rode
 Line 9 for the first time", "gave the K5 a 2027 launch date" (a date given is a plan's
-confirmation only to a careful reader).
+confirmation only to a careful reader), "the K5 will not be made in China" (a local change read
+as the whole: a place after an ending usually names where it ended, "production ended in Graz").
 """
 
 from __future__ import annotations
@@ -353,6 +354,20 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "-", "Line 9 was temporarily closed after a power cut."),
         ("permit", "approved", "Norway grants operating licence to Orla"),
         ("permit", "-", "Norway delays decision on operating licence for Orla"),
+        ("k5", "-", "Orla rejected claims that the K5 scooter is unsafe."),
+        ("k5", "-", "Orla opened a new office to support the K5 scooter."),
+        ("k5", "-", "The K5 scooter's designers walked away from the company last year."),
+        ("k5", "-", "Shares rose after Orla reached a deal with its bankers."),
+        ("k5", "-", "The K5 scooter team is working on a bigger battery."),
+        ("k5", "-", "Orla pulled out of the Milan show where the K5 scooter was due to appear."),
+        ("k5", "-", "A prototype of the K5 scooter is being tested, a rival said."),
+        ("tarn", "-", "Orla shuttered its old Lyon plant as the Tarn plant nears completion."),
+        ("tarn", "-", "Orla closed all its offices in Tarn for the holiday."),
+        ("vexa", "-", "The agency rejected the claim that Vexa causes headaches."),
+        ("vexa", "-", "Investors who backed Vexa went out of business."),
+        ("line9", "-", "Line 9 construction workers went on strike."),
+        ("line9", "-", "The city reached a deal with the union that runs Line 4."),
+        ("m2", "-", "Orla stopped selling spare parts for the M2 scooter's older model."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1135,6 +1135,8 @@ class Detector:
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
+                if any(t.key in RELATIVE_PRONOUNS for t in tokens[max(0, m.start - 2) : m.start]):
+                    continue  # "investors who backed the K5 went out of business": the investors
                 if m.end < h.start and _owner_of_another_noun(m, tokens):
                     continue  # "the K4's test campaign came to an end": the campaign did
                 d, side = h.start - m.end, 0
@@ -1150,6 +1152,8 @@ class Detector:
                 d, side = m.start - h.end, 1
                 if _verb_cue(h, tokens) and _object_before(h, m, tokens):
                     continue  # "launched a new app for K5 owners": the app, not the K5
+                if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
+                    continue  # "pulled out of the show where the K5 was due": another clause
                 if d <= AFTER_WINDOW and (
                     h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
                 ):
@@ -1585,13 +1589,19 @@ def _a_count(t: Token, cue: Token) -> bool:
 
 
 OBJECT_OPENERS = frozenset({"a", "an", "its", "their", "his", "her"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+# Words that open another clause between a verb and a name after it.
+CLAUSE_OPENERS = frozenset(
+    ("where", "which", "who", "whose", "as", "while", "because", "although", "though", "until")
+    + ("whereas", "unless", "if")
+)
 
 
 def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
     """A cue that ends in a verb taking an object ("unveiled", "launches"), not a noun phrase
     ("third launch", "first flight")."""
     last = tokens[h.end - 1].key
-    return last.endswith("ed") or (last.endswith("s") and not last.endswith("ss"))
+    return last.endswith(("ed", "ing")) or (last.endswith("s") and not last.endswith("ss"))
 
 
 def _object_before(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
