@@ -383,6 +383,8 @@ class Detector:
         self._cues: PhraseMatcher[tuple[str, object]] = PhraseMatcher(cue_phrases)
         cue_keys = [phrase_keys(p) for p, (kind, _) in cue_phrases if kind == "cue"]
         self._cue_starts = frozenset(k[0] for k in cue_keys if k)
+        self._cue_heads = frozenset("".join(k) for k in cue_keys)
+        self._hides: dict[str, bool] = {}
         self._tail_index: dict[int, dict[str, list[tuple[int, str]]]] = {}
         self._longest_cue = max((len(k) for k in cue_keys), default=1)
         self._stopwords = frozenset(
@@ -918,7 +920,12 @@ class Detector:
             m = matches[k]
             k += 1
             tails = self._tails(m, tokens)
-            if m.end - m.start > 1 and tails is not None and not any(tails):
+            if (
+                m.end - m.start > 1
+                and tails is not None
+                and not any(tails)
+                and self._may_hide(m, tokens)
+            ):
                 # A gapped cue's head whose tail is missing hides what the words say: a shorter
                 # phrase at the same place ("approved" in "approved the K5", where "approved the
                 # ... lease" was looked for), or one starting inside it ("started selling" in
@@ -1008,6 +1015,19 @@ class Detector:
             if not left:
                 break
         return out
+
+    def _may_hide(self, m: Match[tuple[str, object]], tokens: list[Token]) -> bool:
+        """Can this head hide another cue: a shorter one it starts with, or one starting inside
+        it? Known once per head ("work on" hides none, "has started" hides "started ...")."""
+        keys = [t.key for t in tokens[m.start : m.end]]
+        joined = "".join(keys)
+        found = self._hides.get(joined)
+        if found is None:
+            found = any("".join(keys[:j]) in self._cue_heads for j in range(1, len(keys))) or any(
+                k in self._cue_starts for k in keys[1:]
+            )
+            self._hides[joined] = found
+        return found
 
     def _rescan(
         self,

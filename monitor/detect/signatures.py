@@ -126,11 +126,13 @@ class SignatureMatcher:
             reduced = without_organization(name, organizations)
             if reduced is not None:
                 sigs.append(signature_of(claim, reduced[0], lookalike, reduced[1]))
+        plain = {(s.claim, s.words, s.lookalike) for s in sigs if s is not None and not s.needs}
         for sig in sigs:
-            if sig is not None:
-                bucket = self._by_anchor.setdefault(sig.anchor, [])
-                if sig not in bucket:
-                    bucket.append(sig)
+            if sig is None or (sig.needs and (sig.claim, sig.words, sig.lookalike) in plain):
+                continue  # a name without its owner that is already a name of its own
+            bucket = self._by_anchor.setdefault(sig.anchor, [])
+            if sig not in bucket:
+                bucket.append(sig)
 
     @property
     def anchors(self) -> list[str]:
