@@ -15,6 +15,28 @@ class Source:
     name: str = ""
     organizations: tuple[str, ...] = ()  # who the article is about: "X said", "X's model"
 
+    def to_json(self) -> dict:
+        out: dict = {
+            "title": self.title,
+            "link": self.link,
+            "published": self.published,
+            "name": self.name,
+        }
+        if self.organizations:
+            out["organizations"] = list(self.organizations)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Source:
+        src = data or {}
+        return cls(
+            title=src.get("title") or "",
+            link=src.get("link") or "",
+            published=src.get("published"),
+            name=src.get("name") or "",
+            organizations=tuple(src.get("organizations") or ()),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -44,17 +66,7 @@ class Claim:
             "aliases": list(self.aliases),
             "lookalikes": list(self.lookalikes),
             "quote": self.quote,
-            "source": {
-                "title": self.source.title,
-                "link": self.source.link,
-                "published": self.source.published,
-                "name": self.source.name,
-                **(
-                    {"organizations": list(self.source.organizations)}
-                    if self.source.organizations
-                    else {}
-                ),
-            },
+            "source": self.source.to_json(),
             "evidence": self.evidence,
             "evidence_link": self.evidence_link,
             "corroborations": self.corroborations,
@@ -65,7 +77,6 @@ class Claim:
 
     @classmethod
     def from_json(cls, data: dict) -> Claim:
-        src = data.get("source") or {}
         return cls(
             id=data["id"],
             subject=data["subject"],
@@ -74,13 +85,7 @@ class Claim:
             aliases=tuple(data.get("aliases") or ()),
             lookalikes=tuple(data.get("lookalikes") or ()),
             quote=data.get("quote") or "",
-            source=Source(
-                title=src.get("title") or "",
-                link=src.get("link") or "",
-                published=src.get("published"),
-                name=src.get("name") or "",
-                organizations=tuple(src.get("organizations") or ()),
-            ),
+            source=Source.from_json(data.get("source")),
             evidence=data.get("evidence") or "",
             evidence_link=data.get("evidence_link") or "",
             corroborations=data.get("corroborations", 0),

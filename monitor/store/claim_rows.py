@@ -78,21 +78,12 @@ def moving_row(claim: Claim) -> tuple[Any, ...]:
 
 def text_doc(claim: Claim) -> str:
     """The `claim_texts` document: the words of `Claim.to_json`, spelt the same way."""
-    src = claim.source
-    source: dict[str, Any] = {
-        "title": src.title,
-        "link": src.link,
-        "published": src.published,
-        "name": src.name,
-    }
-    if src.organizations:
-        source["organizations"] = list(src.organizations)
     return _ENCODER.encode(
         {
             "aliases": list(claim.aliases),
             "lookalikes": list(claim.lookalikes),
             "quote": claim.quote,
-            "source": source,
+            "source": claim.source.to_json(),
         }
     )
 
@@ -104,7 +95,6 @@ def text_row(claim: Claim) -> tuple[str, str]:
 def claim_from_row(row: Sequence[Any]) -> Claim:
     """A claim from `SELECT_SQL`'s columns (the hot row, then the text document)."""
     doc = json.loads(row[10])
-    src = doc.get("source") or {}
     return Claim(
         id=row[0],
         subject=row[1],
@@ -113,13 +103,7 @@ def claim_from_row(row: Sequence[Any]) -> Claim:
         aliases=tuple(doc.get("aliases") or ()),
         lookalikes=tuple(doc.get("lookalikes") or ()),
         quote=doc.get("quote") or "",
-        source=Source(
-            title=src.get("title") or "",
-            link=src.get("link") or "",
-            published=src.get("published"),
-            name=src.get("name") or "",
-            organizations=tuple(src.get("organizations") or ()),
-        ),
+        source=Source.from_json(doc.get("source")),
         version=row[5],
         updated_at=row[4],
         position=row[6],
