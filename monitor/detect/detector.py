@@ -87,15 +87,14 @@ EXPLETIVE_AFTER = _set(  # "It is understood that ...", "It's time ...": no refe
 )
 
 
-def _may_refer(nouns: Iterable[str], openers: Iterable[str] = ("the", "this")) -> re.Pattern[str]:
-    """A cheap first look for `_anaphor`: "It" opening the sentence, or an opener ("the",
-    "its", "Acme's") and up to three lower-case words before a head noun (it may find more than
-    `_anaphor` accepts, never less)."""
+def _may_refer(nouns: Iterable[str]) -> re.Pattern[str]:
+    """A cheap first look for `_anaphor`: "It" opening the sentence, or "the"/"this" and up to
+    three lower-case words before a head noun (it may find more than `_anaphor` accepts, never
+    less)."""
     alts = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
-    opens = "|".join(sorted((re.escape(o) for o in openers), key=len, reverse=True))
     return re.compile(
         r"It\b|It's\b|.*?\b\w+ed it\W*$|.*?\b\w+ed it\W|"
-        r".*?\b(?i:" + opens + r")\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
+        r".*?\b(?i:this|the)\s+(?:[^\W_A-Z]+(?:'[^\W_A-Z]+)?[\s-]+){0,3}?"
         r"(?:" + alts + r")\b"
     )
 
@@ -331,22 +330,17 @@ class Detector:
         orgs = org_words(self.organizations)
         self._company = COMPANY | orgs
         self._lead_words = LEAD_WORDS | orgs
-        # what opens a description standing for a subject named before: "the scooter", "this
-        # plant" ("its new scooter" would be read too, at a cost: a sentence with "its" and a
-        # head noun is common, and each one would then be read in full)
-        self._openers = frozenset({"the", "this"})
         self._coordination = COORDINATION | orgs
         self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
-        self._may_refer = _may_refer(self._nouns, self._openers)
-        self._vocabulary = {
-            c.id: frozenset(
-                k for name in (c.subject, *c.aliases, *c.lookalikes) for k in phrase_keys(name)
-            )
-            for c in self.claims.values()
-        }
-        # a subject's own words (its description and names, not its look-alikes)
+        self._may_refer = _may_refer(self._nouns)
+        # a subject's own words (its description and names), and with its look-alikes' too
         self._own_words = {
             c.id: frozenset(k for name in (c.subject, *c.aliases) for k in phrase_keys(name))
+            for c in self.claims.values()
+        }
+        self._vocabulary = {
+            c.id: self._own_words[c.id]
+            | frozenset(k for name in c.lookalikes for k in phrase_keys(name))
             for c in self.claims.values()
         }
         phrases: list[tuple[str, tuple[str, str]]] = []
@@ -685,7 +679,7 @@ class Detector:
         else:
             plural_resolved = False
         if resolve is not None:
-            span = None if mentions else _anaphor(tokens, sentence, self._nouns, self._openers)
+            span = None if mentions else _anaphor(tokens, sentence, self._nouns)
             if span is None or any("other_brands" in h.kinds for h in hits):
                 return []
             if tokens[span[0]].key in ("it", "it's") and not resolve.leads:
@@ -969,7 +963,7 @@ class Detector:
                 and hit.kinds
                 and hit.kinds <= QUALIFIER_KINDS
                 and m.end - m.start > 1
-                and any(t.key in self._cue_starts for t in tokens[m.start + 1 : m.end])
+                and self._may_hide(m, tokens)
             ):
                 # a qualifier does not hide a cue that starts inside it ("Acme officially" and
                 # "officially opened")
@@ -1524,7 +1518,7 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
 
 
 def _clauses(
-    tokens: list[Token], hits: list[_Hit], mentions: list[_Mention], sentence: str = ":-"
+    tokens: list[Token], hits: list[_Hit], mentions: list[_Mention], sentence: str
 ) -> list[int]:
     starts: set[int] = set()
     kept: list[tuple[int, int]] = []  # from a name's end to its relative pronoun
@@ -2145,12 +2139,7 @@ def _nearest_timing(
     return pick
 
 
-def _anaphor(
-    tokens: list[Token],
-    sentence: str,
-    nouns: frozenset[str],
-    openers: frozenset[str] = frozenset({"the", "this"}),
-) -> tuple[int, int] | None:
+def _anaphor(tokens: list[Token], sentence: str, nouns: frozenset[str]) -> tuple[int, int] | None:
     """The span of the one anaphor of a sentence: "It" opening it (not an expletive "It is
     understood"), or else a single definite description "the [up to three words] car|model|...",
     not part of a compound ("the car maker", "the coupe-styled ...", "the EV market") nor a name
@@ -2171,7 +2160,7 @@ def _anaphor(
         return (0, 1)
     spans: list[tuple[int, int]] = []
     for i, t in enumerate(tokens):
-        if t.key not in openers:  # "the", "this", "its", "Acme's"
+        if t.key not in ("the", "this"):  # not "its new scooter": too common to read in full
             continue
         for j in range(i + 1, min(len(tokens), i + 5)):
             tj = tokens[j]

@@ -63,17 +63,7 @@ def hot_row(claim: Claim) -> tuple[Any, ...]:
 
 def moving_row(claim: Claim) -> tuple[Any, ...]:
     """The `MOVING_COLUMNS` but the key, then the key (an UPDATE's parameters)."""
-    return (
-        claim.status,
-        claim.value,
-        claim.updated_at,
-        claim.version,
-        claim.position,
-        claim.corroborations,
-        claim.evidence,
-        claim.evidence_link,
-        claim.id,
-    )
+    return (*hot_row(claim)[2:], claim.id)
 
 
 def text_doc(claim: Claim) -> str:
