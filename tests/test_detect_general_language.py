@@ -371,14 +371,19 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):
-    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    _assert_read(claim, status, sentence, "")
+
+
+def _assert_read(claim: str, status: str, title: str, text: str) -> None:
+    """The report changes `claim` to `status`, or ("-") leaves it where it stands."""
+    report = Report(key="p", title=title, text=text, published="2026-05-10T00:00:00Z")
     seen = {o.claim: o for o in DETECTOR.observe(report)}
     o = seen.get(claim)
     got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
     if status == "-":
-        assert got in (None, CLAIMS[claim].status), (sentence, got)
+        assert got in (None, CLAIMS[claim].status), (title, text, got)
     else:
-        assert got == status, (sentence, got)
+        assert got == status, (title, text, got)
 
 
 @pytest.mark.parametrize(
@@ -449,15 +454,8 @@ def test_general_language(claim: str, status: str, sentence: str):
     ],
 )
 def test_a_subject_named_before(claim: str, status: str, title: str, text: str):
-    """A later sentence speaks of it as "it", "the drug", "its new scooter", "Orla's ..."."""
-    report = Report(key="p", title=title, text=text, published="2026-05-10T00:00:00Z")
-    seen = {o.claim: o for o in DETECTOR.observe(report)}
-    o = seen.get(claim)
-    got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
-    if status == "-":
-        assert got in (None, CLAIMS[claim].status), (text, got)
-    else:
-        assert got == status, (text, got)
+    """A later sentence speaks of it as "it", "the drug", "the scooter"."""
+    _assert_read(claim, status, title, text)
 
 
 def test_a_name_of_two_subjects_changes_neither():
