@@ -356,6 +356,7 @@ class Detector:
             ],
             self.organizations,
         )
+        self._org_signatures = self._signatures.needs_orgs  # else no report needs its orgs read
         self._org_key = {o.lower(): " ".join(phrase_keys(o)) for o in self.organizations}
         self._org_names = (
             re.compile(
@@ -541,7 +542,7 @@ class Detector:
         best: dict[str, _Candidate] = {}
         timings = _Timings(sentences, report.published)
         seen: dict[int, _Named] = {}
-        named_orgs = self._orgs_named(sentences)
+        named_orgs = self._orgs_named(sentences) if self._org_signatures else frozenset()
         for i, sentence in enumerate(sentences):
             resolve: _Named | None = None
             if i not in named:

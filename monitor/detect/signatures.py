@@ -138,6 +138,11 @@ class SignatureMatcher:
     def anchors(self) -> list[str]:
         return list(self._by_anchor)
 
+    @property
+    def needs_orgs(self) -> bool:
+        """Does any signature count only where the report names an organisation?"""
+        return any(sig.needs for sigs in self._by_anchor.values() for sig in sigs)
+
     def find(
         self, tokens: Sequence[Token], named_orgs: frozenset[str] = frozenset()
     ) -> list[SignatureHit]:
