@@ -17,6 +17,9 @@ panel's), "Goodbye, Orla M2: the scooter is no more" (a farewell across a colon)
 Line 9 for the first time", "gave the K5 a 2027 launch date" (a date given is a plan's
 confirmation only to a careful reader), "the K5 will not be made in China" (a local change read
 as the whole: a place after an ending usually names where it ended, "production ended in Graz").
+Also: "Since its launch in March, the Orla K5 has sold..." (a fronted phrase whose "its" points
+forward), "Nordmart is gone: its last store closed" (a farewell, then "its" across a colon),
+"Norway granted Orla its operating licence" (a licence named by its parts far apart).
 """
 
 from __future__ import annotations
@@ -72,6 +75,18 @@ CLAIMS = {
             subject="Orla's operating licence in Norway, applied for",
             status="unapproved",
             aliases=("Orla licence in Norway", "Orla Norway licence"),
+        ),
+        Claim(
+            id="skua",
+            subject="Skua, a ferry being built for Orla",
+            status="in-development",
+            aliases=("Skua", "Skua ferry"),
+        ),
+        Claim(
+            id="hall",
+            subject="Harbour Hall, closed for renovation, to reopen",
+            status="confirmed",
+            aliases=("Harbour Hall",),
         ),
         Claim(
             id="line9",
@@ -368,6 +383,58 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("line9", "-", "Line 9 construction workers went on strike."),
         ("line9", "-", "The city reached a deal with the union that runs Line 4."),
         ("m2", "-", "Orla stopped selling spare parts for the M2 scooter's older model."),
+        ("skua", "launched", "Orla took delivery of the Skua ferry on Friday."),
+        ("skua", "launched", "The Skua was delivered to Orla at the yard on Monday."),
+        ("skua", "launched", "Orla takes delivery of the Skua, its first electric ferry."),
+        ("skua", "-", "Orla expects to take delivery of the Skua in June."),
+        ("skua", "-", "Delivery of the Skua has been pushed back to June."),
+        ("skua", "launched", "The Skua ferry entered service on the northern route this week."),
+        ("skua", "launched", "The Skua carried its first passengers on Saturday."),
+        (
+            "skua",
+            "launched",
+            "The Skua, which entered service in May, has already carried 40,000 passengers.",
+        ),
+        ("skua", "-", "The Skua was floated out of the building dock on Tuesday."),
+        ("hall", "launched", "Harbour Hall reopened to the public on Saturday."),
+        ("hall", "launched", "Harbour Hall has reopened after two years of work."),
+        ("hall", "-", "Harbour Hall will reopen in May, the city said."),
+        (
+            "hall",
+            "launched",
+            "Harbour Hall, which reopened in March, drew 80,000 visitors in its first month.",
+        ),
+        ("hall", "launched", "Harbour Hall is now open again."),
+        ("hall", "launched", "Visitors returned to Harbour Hall as it reopened on Saturday."),
+        ("tarn", "launched", "The Tarn plant, which is now open, employs 300 people."),
+        ("tarn", "in-production", "Orla has begun cell production at the Tarn plant."),
+        ("tarn", "in-production", "The Tarn plant is now producing battery cells."),
+        ("line9", "launched", "Line 9 is now operational."),
+        ("line9", "launched", "Line 9, which opened in March, carries 20,000 riders a day."),
+        ("k5", "cancelled", "Orla pulled the plug on the K5 scooter."),
+        ("k5", "launched", "The Orla K5, which went on sale in March, has sold 30,000 units."),
+        (
+            "k5",
+            "launched",
+            "Sales of the Orla K5 have been strong since it reached shops in March.",
+        ),
+        ("k5", "in-production", "The Orla K5 entered production in Lyon last week."),
+        ("k5", "in-production", "The Orla K5 is now in production."),
+        ("vexa", "approved", "Vexa gains approval in Europe."),
+        ("vexa", "approved", "Vexa gets the green light from European regulators."),
+        ("vexa", "approved", "Vexa received approval from the agency on Friday."),
+        ("vexa", "unapproved", "The agency declined to approve Vexa."),
+        ("vexa", "unapproved", "The agency refused to approve Vexa for children."),
+        ("nord", "discontinued", "Nordmart shut its remaining 40 stores in March."),
+        ("nord", "discontinued", "Nordmart closed the last of its stores in March."),
+        ("nord", "discontinued", "Nordmart closed all its stores this year."),
+        ("nord", "-", "Nordmart closed 12 stores in March and will close the rest by June."),
+        ("permit", "approved", "Orla received its licence in Norway on Friday."),
+        ("norway", "launched", "Orla began operating in Norway on Monday."),
+        ("nord", "-", "Another 40 Nordmart stores closed for good on Monday."),
+        ("nord", "-", "120 Nordmart stores shut their doors for good in April."),
+        ("nord", "discontinued", "The remaining 40 Nordmart stores closed for good on Monday."),
+        ("nord", "discontinued", "All 300 Nordmart stores have closed for good."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1240,16 +1240,13 @@ class Detector:
             if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
                 status = "discontinued"  # "the final K4 rolled off the line"
                 why.append("the last one of its kind -> discontinued")
-            if (
-                status == "discontinued"
-                and claim.status == "ending"
-                and h.end < len(tokens)
-                and _a_count(tokens[h.end], tokens[h.end])
-                and not any(t.key in WHOLE_WORDS for t in tokens[h.start : h.end])
-            ):
-                # "shuttered 255 locations": some of them, while the rest wind down
-                why.append(f"a part ({tokens[h.end].text}) of what is ending, not its end")
-                return cand
+            if status == "discontinued" and claim.status == "ending":
+                # "shuttered 255 locations", "255 Nordmart stores closed for good": some of
+                # them, while the rest wind down
+                count = _counted_part(h, tokens, mention_span)
+                if count:
+                    why.append(f"a part ({count}) of what is ending, not its end")
+                    return cand
             if status is None:
                 why.append(
                     f"cue {h.text!r} ({cue.status}) does not apply to a {claim.status} claim"
@@ -1590,6 +1587,20 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this"
 
 
 WHOLE_WORDS = frozenset({"all", "last", "remaining", "every", "final"})  # "closed all 800 stores"
+
+
+def _counted_part(h: _Hit, tokens: list[Token], mention_span: tuple[int, int]) -> str:
+    """The count that makes an ending cue speak of a part: right after the cue ("closed 40
+    stores") or right before the name ("40 Nordmart stores closed"), unless the cue or the words
+    before the count say it is the whole ("closed all 800", "the remaining 40")."""
+    if h.end < len(tokens) and _a_count(tokens[h.end], tokens[h.end]):
+        count = h.end
+    elif mention_span[0] > 0 and _a_count(tokens[mention_span[0] - 1], tokens[mention_span[0]]):
+        count = mention_span[0] - 1
+    else:
+        return ""
+    whole = [*tokens[h.start : h.end], *tokens[max(0, count - 2) : count]]
+    return "" if any(t.key in WHOLE_WORDS for t in whole) else tokens[count].text
 
 
 def _a_count(t: Token, cue: Token) -> bool:
@@ -2087,8 +2098,13 @@ DAY_AFTER_CUE = 3  # "opens on February 8": a day this close after a stage dates
 PAST_FORMS = frozenset(
     ("was", "were", "has", "had", "have", "made", "began", "took", "came", "went", "flew")
     + ("rose", "broke", "became", "won", "got", "gave", "left", "held", "saw")
+    # past or present by their spelling; news tells its present with "shuts", "cuts", "hits"
+    + ("shut", "cut", "hit", "set", "put", "quit")
 )
-NOT_PAST = frozenset({"be", "to", "will", "being", "would", "shall"})
+NOT_PAST = frozenset(
+    {"be", "to", "will", "being", "would", "shall", "can", "could", "may", "might", "must"}
+    | {"should"}
+)
 
 
 def _past_tense(h: _Hit, tokens: list[Token]) -> bool:
