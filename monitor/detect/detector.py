@@ -1935,6 +1935,12 @@ def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
 CAUSE_WORDS = frozenset({"after", "despite", "following", "amid", "through", "years", "of"})
 
 
+def _bare_verb(key: str) -> bool:
+    """A cue's first word that may be a verb's bare form ("approve", "open"), not a past,
+    a third person or a participle ("approved", "opens", "opening")."""
+    return key.isalpha() and not key.endswith(("ed", "s", "ing"))
+
+
 def _qualify(
     h: _Hit,
     hits: list[_Hit],
@@ -1948,6 +1954,8 @@ def _qualify(
     out: dict[str, str] = {}
     if question:
         out["question"] = "the sentence is a question"
+    if h.start > 0 and tokens[h.start - 1].key == "to" and _bare_verb(tokens[h.start].key):
+        out["future"] = "'to'"  # "asked regulators to approve the K5": wanted, not done
     for i in range(max(0, h.start - WHEN_REACH), h.start if when else 0):
         if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
             if not _past_tense(h, tokens):
