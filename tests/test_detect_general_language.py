@@ -19,7 +19,8 @@ confirmation only to a careful reader), "the K5 will not be made in China" (a lo
 as the whole: a place after an ending usually names where it ended, "production ended in Graz").
 Also: "Since its launch in March, the Orla K5 has sold..." (a fronted phrase whose "its" points
 forward), "Nordmart is gone: its last store closed" (a farewell, then "its" across a colon),
-"Norway granted Orla its operating licence" (a licence named by its parts far apart).
+"Norway granted Orla its operating licence" (a licence named by its parts far apart), "Brisk
+walked away from its planned merger with Orla" (a pair's two names more than four words apart).
 """
 
 from __future__ import annotations
@@ -515,6 +516,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "-", "Orla will end its price promotion for the M2 scooter in May."),
         ("tarn", "-", "Operations at the Tarn plant will begin in 2027."),
         ("tarn", "-", "Operations at the Tarn plant are expected to start in 2027."),
+        ("merger", "cancelled", "Brisk terminated its merger with Orla on Wednesday."),
+        ("merger", "launched", "Orla completed its purchase of Brisk on Monday."),
+        ("merger", "approved", "Regulators approved Orla's bid for Brisk on Friday."),
+        ("merger", "-", "Orla raised prices, and Brisk closed 20 stores."),
+        ("merger", "-", "Orla closed 20 stores, Brisk said."),
+        ("merger", "-", "Brisk opened a new warehouse near an Orla plant."),
+        ("route", "-", "Orla added sailings between Tromso and Bodo."),
+        ("merger", "launched", "Orla finalized its acquisition of Brisk on Monday."),
+        ("merger", "launched", "Orla finalizes Brisk takeover"),
+        ("merger", "-", "Orla and Brisk are close to finalizing the Orla-Brisk deal."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

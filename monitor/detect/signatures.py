@@ -12,6 +12,7 @@ sentence holding an anchor is looked at, so this costs nothing where no name is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,11 @@ FILLER = frozenset(
 )
 CLAUSE_BREAKS = frozenset({";", ":", "...", "|", "?", "!", "."})
 EXTRA_WORDS = 2  # words a window may hold beyond the signature's own
+# "Orla-Brisk", "Oslo–Bergen": a pair of names is a relation between them, which a sentence
+# often tells with words between ("Brisk gave up on its merger with Orla")
+PAIR_EXTRA_WORDS = 4
+_NAME_PART = r"[A-Z][\w.']*(?: [A-Z][\w.']*){0,2}"  # one to three capitalised words
+_PAIR = re.compile(rf"(?<![\w.'])({_NAME_PART})\s*[-–—/]\s*({_NAME_PART})")
 RELATIONS = frozenset({"in", "at", "for", "to", "from", "on"})  # "Acme in Norway", "K5 for Asia"
 
 
@@ -74,6 +80,25 @@ class Signature:
     needs: str = ""  # an organisation the report must name for this signature to count
     relational: bool = False  # "Acme in Norway": a verb may stand between its two sides
     relation: str = ""  # its preposition, which a window using that room must hold
+    pair: bool = False  # two names joined by a dash: the clause may hold words between them
+
+    @property
+    def extra(self) -> int:
+        """Words a window may hold beyond the signature's own."""
+        return PAIR_EXTRA_WORDS if self.pair else EXTRA_WORDS + self.relational
+
+
+def pair_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
+    """ "Orla-Brisk merger", "Capital Oslo–Bergen route": the two names joined by a dash or a
+    slash, as a signature of their own (each name one to three words, capitalised as written)."""
+    m = _PAIR.search(name)
+    if m is None:
+        return None
+    words = [fold(k) for part in m.groups() for k in phrase_keys(part) if k not in FILLER]
+    if len(set(words)) != len(words) or len(words) < 2:
+        return None
+    anchor = max(words, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
+    return Signature(claim, frozenset(words), anchor, lookalike, pair=True)
 
 
 def signature_of(
@@ -123,6 +148,7 @@ class SignatureMatcher:
         sigs: list[Signature | None] = []
         for claim, name, lookalike in names:
             sigs.append(signature_of(claim, name, lookalike))
+            sigs.append(pair_of(claim, name, lookalike))
             reduced = without_organization(name, organizations)
             if reduced is not None:
                 sigs.append(signature_of(claim, reduced[0], lookalike, reduced[1]))
@@ -166,9 +192,10 @@ class SignatureMatcher:
                     continue  # a word of the name is missing from the whole sentence
                 if sig.needs and sig.needs not in named_orgs:
                     continue  # "the Aarhus plant" is Acme's only where Acme is named
-                span = _window(keys, i, sig.words, EXTRA_WORDS + sig.relational)
+                span = _window(keys, i, sig.words, sig.extra)
                 if (
                     span is not None
+                    and sig.relational
                     and span[1] - span[0] > len(sig.words) + EXTRA_WORDS
                     and sig.relation not in keys[span[0] : span[1]]
                 ):
@@ -187,7 +214,7 @@ class SignatureMatcher:
                 if hits[-1].end - hits[-1].start >= end - start:
                     continue
                 hits.pop()
-            relational = any(s.relational for s in top)
+            relational = any(s.relational or s.pair for s in top)  # a verb may join a pair
             hits.append(SignatureHit(start, end, claims, blocked, best, relational))
         return hits
 
