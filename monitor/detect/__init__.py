@@ -9,9 +9,11 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-5"  # rules-5: relative clauses and dash asides keep their subject,
-# a name inside "results for X" is not the subject of a passive verb; rules-4: no company in
-# the detector, organisations per baseline,
-# names in any word order, plural anaphora, appositives, general cues; rules-3: possessives
+DETECTOR_VERSION = "rules-6"
+# rules-6: pair names ("Orla-Brisk merger") with words between, counted parts of an ending, a
+# bare verb after "to" is wanted; rules-5: relative clauses and dash asides keep their subject, a
+# name inside "results for X" is not the subject of a passive verb; rules-4: no company in the
+# detector, organisations per baseline, names in any word order, plural anaphora, appositives,
+# general cues; rules-3: possessives
 
 __all__ = ["DETECTOR_VERSION", "Detector", "Explanation", "Lexicon", "LexiconError", "load_lexicon"]

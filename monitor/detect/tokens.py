@@ -39,28 +39,42 @@ class Token:
 
 def tokenize(sentence: str) -> list[Token]:
     out: list[Token] = []
+    append = out.append
     prev_end = 0
     prev_word = False
-    lower = sentence.lower() if sentence.isascii() else None
+    ascii_text = sentence.isascii()
+    lower = sentence.lower() if ascii_text else sentence
     for m in _WORD.finditer(sentence):
         start, end = m.span()
         text = m.group()
-        if lower is not None:
+        if ascii_text:
             key = lower[start:end]
         else:
             key = text.lower() if text.isascii() else fold_accents(text)
         word = key[:1].isalnum()
         if word and prev_word:
-            gap = sentence[prev_end:start]
-            joinable = gap in _SIMPLE_GAPS or _JOINABLE.fullmatch(gap) is not None
+            if start == prev_end:
+                joinable = True
+            else:
+                gap = sentence[prev_end:start]
+                joinable = gap in _SIMPLE_GAPS or _JOINABLE.fullmatch(gap) is not None
         else:
             joinable = False
-        out.append(Token(text, key, start, end, joinable, word))
+        append(Token(text, key, start, end, joinable, word))
         prev_end = end
         prev_word = word
     return out
 
 
+_PHRASE_KEYS: dict[str, tuple[str, ...]] = {}
+
+
 def phrase_keys(phrase: str) -> tuple[str, ...]:
-    """Word keys of a lexicon or alias phrase."""
-    return tuple(t.key for t in tokenize(phrase) if t.is_word or t.key == "%")
+    """Word keys of a lexicon or alias phrase (memoised: the detector asks again for the same
+    short phrases, a cue's or a name's words, in every report)."""
+    found = _PHRASE_KEYS.get(phrase)
+    if found is None:
+        found = tuple(t.key for t in tokenize(phrase) if t.is_word or t.key == "%")
+        if len(_PHRASE_KEYS) < 100_000:  # bounded: phrases repeat, sentences do not
+            _PHRASE_KEYS[phrase] = found
+    return found
