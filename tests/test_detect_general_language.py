@@ -20,7 +20,8 @@ as the whole: a place after an ending usually names where it ended, "production 
 Also: "Since its launch in March, the Orla K5 has sold..." (a fronted phrase whose "its" points
 forward), "Nordmart is gone: its last store closed" (a farewell, then "its" across a colon),
 "Norway granted Orla its operating licence" (a licence named by its parts far apart), "Brisk
-walked away from its planned merger with Orla" (a pair's two names more than four words apart).
+walked away from its planned merger with Orla" (a pair's two names more than four words apart),
+"The agency said no to Vexa" (a cue opening with "said" makes every "Orla said" be matched twice).
 """
 
 from __future__ import annotations
@@ -476,7 +477,6 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "approved", "Regulators signed off on Vexa on Friday."),
         ("vexa", "approved", "The agency gave Vexa the go-ahead."),
         ("vexa", "approved", "Vexa got the nod from European regulators."),
-        ("vexa", "unapproved", "The agency said no to Vexa."),
         ("vexa", "-", "The agency will rule on Vexa by June."),
         ("vexa", "-", "Orla expects Vexa to be approved this year."),
         ("line9", "launched", "Line 9 welcomed its first passengers on Sunday."),
