@@ -89,7 +89,7 @@ class Signature:
 
 
 def pair_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
-    """ "Orla-Brisk merger", "Capital Oslo–Bergen route": the two names joined by a dash or a
+    """ "Orla-Brisk merger", "the Oslo–Bergen route": the two names joined by a dash or a
     slash, as a signature of their own (each name one to three words, capitalised as written)."""
     m = _PAIR.search(name)
     if m is None:
@@ -97,8 +97,12 @@ def pair_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
     words = [fold(k) for part in m.groups() for k in phrase_keys(part) if k not in FILLER]
     if len(set(words)) != len(words) or len(words) < 2:
         return None
-    anchor = max(words, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
-    return Signature(claim, frozenset(words), anchor, lookalike, pair=True)
+    return Signature(claim, frozenset(words), _anchor(words), lookalike, pair=True)
+
+
+def _anchor(words: Iterable[str]) -> str:
+    """A signature's rarest-looking word: one with a digit, else the longest."""
+    return max(words, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
 
 
 def signature_of(
@@ -108,7 +112,7 @@ def signature_of(
     distinct = frozenset(words)
     if len(distinct) < 2:
         return None
-    anchor = max(distinct, key=lambda w: (any(c.isdigit() for c in w), len(w), w))
+    anchor = _anchor(distinct)
     relation = next((k for k in phrase_keys(name) if k in RELATIONS), "")
     return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation)
 
