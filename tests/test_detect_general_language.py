@@ -720,3 +720,27 @@ def test_a_label_and_its_date_across_a_colon():
     )
     seen = {o.claim: o for o in DETECTOR.observe(report)}
     assert seen["k5"].status in (None, "expected")
+
+
+def test_a_version_number_is_one_name():
+    """ "Quill 4.2" is its own subject: neither "Quill 4" with a stray "2" nor missed."""
+    base = Claim(
+        id="quill4",
+        subject="Quill 4, a notes app, in beta",
+        status="in-development",
+        aliases=("Quill 4",),
+    )
+    point = Claim(
+        id="quill42",
+        subject="Quill 4.2, an update, planned",
+        status="expected",
+        aliases=("Quill 4.2",),
+    )
+    detector = Detector([base, point], organizations=("Inkwell",))
+
+    def read(text: str) -> dict[str, str | None]:
+        report = Report(key="v", title="", text=text, published="2026-05-10T00:00:00Z")
+        return {o.claim: o.status for o in detector.observe(report)}
+
+    assert read("Quill 4.2 was released to everyone on Tuesday.") == {"quill42": "launched"}
+    assert read("Quill 4 was released to everyone on Tuesday.") == {"quill4": "launched"}

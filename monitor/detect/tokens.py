@@ -11,7 +11,10 @@ import re
 
 from .text import fold_accents
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*%?|[%$€£]|[?;:,!|]|\.{3}|\.|(?<=\s)-(?=\s)")
+# A version or decimal number ("18.2", "3.5") is one word: "iOS 18.2" is not "iOS 18" and a "2".
+_WORD = re.compile(
+    r"\d+(?:\.\d+)+%?|[^\W_]+(?:'[^\W_]+)*%?|[%$€£]|[?;:,!|]|\.{3}|\.|(?<=\s)-(?=\s)"
+)
 
 # Separators a phrase may span: spaces, hyphens, slashes, apostrophes, brackets, quotes.
 _JOINABLE = re.compile(r"[\s\-/'\"()\[\]]*")
