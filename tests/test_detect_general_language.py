@@ -586,6 +586,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "Orla may call off the K5 scooter."),
         ("k5", "-", "Investors urge Orla to call off the K5 scooter."),
         ("vexa", "-", "Will the regulator turn down Vexa?"),
+        ("k5", "launched", "Orla released the K5 scooter in Portugal on Friday."),
+        ("k5", "launched", "Orla began rolling out the K5 scooter to riders in Lisbon."),
+        ("k5", "-", "Orla released the price list of the K5 scooter."),
+        ("k5", "-", "Orla released a statement on the K5 scooter."),
+        ("k5", "-", "Orla has postponed the launch of the K5 scooter."),
+        ("k5", "-", "Orla is pushing back the release of the K5 scooter to 2027."),
+        ("k5", "-", "Orla decided to postpone the release of the K5 scooter."),
+        ("tarn", "-", "The Tarn plant launched the search for new workers."),
+        ("tarn", "-", "The Tarn plant released the details of its water plan."),
+        ("k5", "launched", "The Orla K5 launched the same day as its rival."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -172,6 +172,7 @@ PLANNED_WORDS = frozenset(
         "set to",
     )
 )
+DELAYED_BEFORE = 2  # "delayed the opening of", "pushed back its launch": a noun stage to come
 PLANNED_AFTER = 5  # "deliveries are planned", "flight slips": within this many words after
 HEDGE_BEFORE = 10  # "could soon be cancelled", "is likely, insiders say, to be approved"
 HEDGE_AFTER = 3  # "cancelled, perhaps"; not "confirmed X, and said more would follow"
@@ -1140,7 +1141,7 @@ class Detector:
                     continue  # "the launch of" names what follows it
                 if (
                     h.end < len(tokens)
-                    and tokens[h.end].key in OBJECT_OPENERS
+                    and _an_object_follows(h.end, tokens)
                     and h.start - m.end <= 2
                     and _verb_cue(h, tokens)
                     and not h.gap
@@ -1615,6 +1616,26 @@ def _a_count(t: Token, cue: Token) -> bool:
 
 
 OBJECT_OPENERS = frozenset({"a", "an", "its", "their", "his", "her"})
+# After "the", words that make a time, not an object: "launched the same day", "the next week".
+TIME_AFTER_THE = frozenset(
+    ("same", "following", "next", "previous", "first", "last", "day", "week", "month", "year")
+    + ("weekend", "morning", "evening", "night")
+)
+
+
+def _an_object_follows(i: int, tokens: list[Token]) -> bool:
+    """ "opened a visitor centre", "released the details of": a verb followed by its object
+    (not a time: "launched the same day")."""
+    if tokens[i].key in OBJECT_OPENERS:
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        tokens[i].key == "the"
+        and nxt is not None
+        and nxt.is_word
+        and nxt.text.islower()
+        and nxt.key not in TIME_AFTER_THE
+    )
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # Words that open another clause between a verb and a name after it.
 CLAUSE_OPENERS = frozenset(
@@ -1977,6 +1998,14 @@ def _qualify(
                 )
             ):
                 out.setdefault("future", repr(o.text))
+            elif (
+                o.end <= h.start
+                and h.start - o.end <= DELAYED_BEFORE
+                and any(c.kind == "timing" for c in o.cues)
+                and not _verb_cue(h, tokens)
+                and all(t.is_word for t in tokens[o.end : h.start])
+            ):
+                out.setdefault("future", repr(o.text))  # "postponed the launch of the K5"
             elif "future" in o.kinds and o.end <= h.start and h.start - o.end <= QUALIFIER_WINDOW:
                 out.setdefault("future", repr(o.text))  # "expect the first flight in July"
             continue
