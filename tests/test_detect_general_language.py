@@ -108,6 +108,18 @@ CLAIMS = {
             status="confirmed",
             aliases=("Line 9", "Line 9 tram"),
         ),
+        Claim(
+            id="bill",
+            subject="Clean Streets Bill, a city congestion charge, before the assembly",
+            status="expected",
+            aliases=("Clean Streets Bill", "Clean Streets Act"),
+        ),
+        Claim(
+            id="tour",
+            subject="Marla Vey's Tidewave Tour, dates announced",
+            status="confirmed",
+            aliases=("Tidewave Tour",),
+        ),
     )
 }
 DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
@@ -596,6 +608,41 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tarn", "-", "The Tarn plant launched the search for new workers."),
         ("tarn", "-", "The Tarn plant released the details of its water plan."),
         ("k5", "launched", "The Orla K5 launched the same day as its rival."),
+        (
+            "bill",
+            "approved",
+            "The Clean Streets Bill was signed into law by the governor on Friday.",
+        ),
+        (
+            "bill",
+            "approved",
+            "After two years of debate, the Clean Streets Act became law in March.",
+        ),
+        ("bill", "approved", "The Clean Streets Bill received royal assent on Tuesday."),
+        ("bill", "launched", "The Clean Streets Act came into force on 1 July."),
+        ("bill", "launched", "The Clean Streets Act takes effect today across the city."),
+        (
+            "bill",
+            "cancelled",
+            "The Clean Streets Bill failed to pass before the assembly was dissolved.",
+        ),
+        ("bill", "cancelled", "With the session over, the Clean Streets Bill has lapsed."),
+        ("bill", "-", "The Clean Streets Bill will come into force next year."),
+        ("bill", "-", "If the Clean Streets Bill becomes law, drivers will pay more."),
+        ("bill", "-", "The mayor hopes the Clean Streets Bill will be enacted soon."),
+        ("tour", "launched", "Marla Vey kicked off her Tidewave Tour in Oslo on Saturday night."),
+        ("tour", "launched", "The Tidewave Tour kicked off with a sold-out show in Oslo."),
+        (
+            "tour",
+            "discontinued",
+            "Marla Vey wrapped up the Tidewave Tour with two nights in Bergen.",
+        ),
+        ("tour", "discontinued", "The Tidewave Tour came to an end in Bergen on Sunday."),
+        ("tour", "discontinued", "The Tidewave Tour concluded in Bergen after 40 shows."),
+        ("tour", "-", "The Tidewave Tour kicks off in Oslo next spring."),
+        ("tour", "-", "Marla Vey concluded that the Tidewave Tour needed a bigger stage."),
+        ("tour", "-", "Marla Vey will wrap up the Tidewave Tour in Bergen."),
+        ("tour", "-", "Police wrapped up their inquiry into the Tidewave Tour crash."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

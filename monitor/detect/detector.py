@@ -1170,6 +1170,13 @@ class Detector:
                     continue  # "launched a new app for K5 owners": the app, not the K5
                 if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
                     continue  # "pulled out of the show where the K5 was due": another clause
+                if (
+                    cue.status not in SAYING_STATUSES
+                    and tokens[h.end].key == "that"
+                    and h.end + 1 < len(tokens)
+                    and tokens[h.end + 1].key in _DETERMINERS
+                ):
+                    continue  # "concluded that the K5 needed ...": what was concluded
                 if d <= AFTER_WINDOW and (
                     h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
                 ):
@@ -1636,6 +1643,8 @@ def _an_object_follows(i: int, tokens: list[Token]) -> bool:
         and nxt.text.islower()
         and nxt.key not in TIME_AFTER_THE
     )
+
+
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # Words that open another clause between a verb and a name after it.
 CLAUSE_OPENERS = frozenset(
@@ -1648,7 +1657,14 @@ def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
     """A cue that ends in a verb taking an object ("unveiled", "launches"), not a noun phrase
     ("third launch", "first flight")."""
     last = tokens[h.end - 1].key
+    if last in PARTICLES and h.end - 2 >= h.start:
+        last = tokens[h.end - 2].key  # a phrasal verb: "wrapped up", "kicks off"
     return last.endswith(("ed", "ing")) or (last.endswith("s") and not last.endswith("ss"))
+
+
+PARTICLES = frozenset({"up", "off", "out", "down", "over"})
+# Statuses whose cues are sayings: "confirmed that the K5 will ..." tells of the K5.
+SAYING_STATUSES = frozenset({"rumored", "expected", "confirmed", "stated", "revised"})
 
 
 def _object_before(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
