@@ -643,6 +643,22 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tour", "-", "Marla Vey concluded that the Tidewave Tour needed a bigger stage."),
         ("tour", "-", "Marla Vey will wrap up the Tidewave Tour in Bergen."),
         ("tour", "-", "Police wrapped up their inquiry into the Tidewave Tour crash."),
+        (
+            "skua",
+            "cancelled",
+            "Projects cancelled: the K5 scooter, the Skua ferry and the Tarn plant.",
+        ),
+        (
+            "tarn",
+            "cancelled",
+            "Orla has scrapped three projects: the K5 scooter, the Skua ferry and the Tarn plant.",
+        ),
+        ("k5", "-", "Orla launched a new app: the K5 scooter companion."),
+        (
+            "k5",
+            "-",
+            "Orla scrapped three projects: a bus line, a van and a drone. The K5 scooter is safe.",
+        ),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -1916,6 +1916,9 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
         prev = m
 
 
+LIST_LEAD = 4  # "scrapped three projects:", "were cancelled:": words between a cue and its list
+
+
 def _headline_label(
     h: _Hit, mentions: list[_Mention], tokens: list[Token], clause_of: list[int]
 ) -> _Mention | None:
@@ -1924,6 +1927,23 @@ def _headline_label(
     if h.start == 0 and h.end < len(tokens) and tokens[h.end].key == ":":
         after = [m for m in mentions if m.claims and m.start in (h.end + 1, h.end + 2)]
         return after[0] if after else None
+    colon = next(
+        (i for i in range(h.end, min(len(tokens), h.end + LIST_LEAD + 1)) if not tokens[i].is_word),
+        None,
+    )
+    if (
+        colon is not None
+        and tokens[colon].key == ":"
+        and colon + 1 < len(tokens)
+        and not any(c.status in SAYING_STATUSES for c in h.cues)  # "confirms it: ..." reports
+    ):
+        # "Orla has scrapped three projects: the K5, the K6 and ...": the list after the colon
+        # is what the verb before it did away with (its names share the cue as a coordination)
+        after = [m for m in mentions if m.claims and m.start in (colon + 1, colon + 2)]
+        if after and (after[0].start == colon + 1 or tokens[colon + 1].key in _DETERMINERS):
+            nxt = tokens[after[0].end] if after[0].end < len(tokens) else None
+            if nxt is None or not nxt.is_word or not nxt.text.islower() or nxt.key in ("and", "or"):
+                return after[0]  # not "a new app: the K5 companion", a name of another thing
     if h.start < 2 or tokens[h.start - 1].key != ":" or h.end < len(tokens) - 1:
         return None
     before = [m for m in mentions if m.claims and m.end == h.start - 1]
