@@ -675,6 +675,7 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("bill", "-", "The Clean Streets Bill passed its first reading."),
         ("tour", "-", "The storm passed before the Tidewave Tour show."),
         ("tour", "-", "The Tidewave Tour is off to a flying start."),
+        ("k5", "in-production", "Production of the K5 scooter kicked off in May."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
         (
             "k5",

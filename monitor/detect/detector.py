@@ -971,6 +971,16 @@ class Detector:
                 # "officially opened")
                 matches[k:] = self._rescan(tokens, m, matches[k:])
         hits.sort(key=lambda h: (h.start, -h.end))
+        gapped = [h for h in hits if h.gap is not None and h.cues]
+        if gapped:
+            # "filming of the K5 began": "began" is the tail of "filming ... began", which says
+            # more; the bare word alone must not outvote it
+            for h in hits:
+                if h.cues and h.gap is None and any(
+                    g.gap is not None and g.gap[1] <= h.start and h.end <= g.end for g in gapped
+                ):
+                    h.cues.clear()
+            hits = [h for h in hits if h.cues or h.kinds]
         return hits
 
     def _tails(
