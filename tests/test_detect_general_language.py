@@ -676,6 +676,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tour", "-", "The storm passed before the Tidewave Tour show."),
         ("tour", "-", "The Tidewave Tour is off to a flying start."),
         ("k5", "in-production", "Production of the K5 scooter kicked off in May."),
+        ("permit", "approved", "Orla secured its Norway licence in June."),
+        ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
         (
             "k5",
