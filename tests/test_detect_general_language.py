@@ -677,6 +677,7 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tour", "-", "The Tidewave Tour is off to a flying start."),
         ("k5", "in-production", "Production of the K5 scooter kicked off in May."),
         ("permit", "approved", "Orla secured its Norway licence in June."),
+        ("tarn", "-", "Orla has delayed the grand opening of the Tarn plant."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
         (

@@ -2048,7 +2048,7 @@ def _qualify(
                 o.end <= h.start
                 and h.start - o.end <= DELAYED_BEFORE
                 and any(c.kind == "timing" for c in o.cues)
-                and not _verb_cue(h, tokens)
+                and tokens[o.end].key in _DETERMINERS  # a noun phrase: "the", "its" launch
                 and all(t.is_word for t in tokens[o.end : h.start])
             ):
                 out.setdefault("future", repr(o.text))  # "postponed the launch of the K5"
