@@ -678,6 +678,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "in-production", "Production of the K5 scooter kicked off in May."),
         ("permit", "approved", "Orla secured its Norway licence in June."),
         ("tarn", "-", "Orla has delayed the grand opening of the Tarn plant."),
+        ("k5", "-", "Orla announced on Thursday (Sep 11) that it has delayed the K5 scooter."),
+        ("k5", "-", "Orla confirmed that it has pushed back the K5 scooter to 2028."),
+        ("k5", "cancelled", "Orla announced on Monday that the K5 scooter is cancelled."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
         (

@@ -1278,7 +1278,7 @@ class Detector:
             if cue.kind == "weak":
                 confidence = min(confidence, WEAK_CONFIDENCE)
                 why.append("weak cue")
-        for key in ("question", "hypothetical", "opinion", "historical"):
+        for key in ("question", "hypothetical", "opinion", "historical", "delay"):
             if key in qual:
                 why.append(f"{key}: {qual[key]} -> says nothing of the status")
                 return cand
@@ -1986,12 +1986,15 @@ def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
     it."""
     if not any(c.status == "confirmed" for c in h.cues):
         return False
-    for t in tokens[h.end : h.end + 3]:
+    for t in tokens[h.end : h.end + REPORTS_REACH]:
         if t.key == "that":
             return True
-        if t.key not in WHEN_WORDS:
-            return False
+        if not (t.key in WHEN_WORDS or t.key in "()," or t.key.isdigit() or t.text[:1].isupper()):
+            return False  # "announced on Thursday (Sep 11) that ...": a date on the way
     return False
+
+
+REPORTS_REACH = 7
 
 
 def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
@@ -2052,6 +2055,12 @@ def _qualify(
                 and all(t.is_word for t in tokens[o.end : h.start])
             ):
                 out.setdefault("future", repr(o.text))  # "postponed the launch of the K5"
+            elif (
+                o.start >= h.end
+                and any(c.kind == "timing" for c in o.cues)
+                and _reports_a_clause(h, tokens)
+            ):
+                out.setdefault("delay", repr(o.text))  # "announced that it delayed the K5"
             elif "future" in o.kinds and o.end <= h.start and h.start - o.end <= QUALIFIER_WINDOW:
                 out.setdefault("future", repr(o.text))  # "expect the first flight in July"
             continue
