@@ -9,7 +9,9 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-6"
+DETECTOR_VERSION = "rules-7"
+# rules-7: version numbers as one word, the general language of laws taking force, events
+# starting and ending, deals falling through; delays before a noun stage, lists after a colon;
 # rules-6: pair names ("Orla-Brisk merger") with words between, counted parts of an ending, a
 # bare verb after "to" is wanted; rules-5: relative clauses and dash asides keep their subject, a
 # name inside "results for X" is not the subject of a passive verb; rules-4: no company in the
