@@ -681,6 +681,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "Orla announced on Thursday (Sep 11) that it has delayed the K5 scooter."),
         ("k5", "-", "Orla confirmed that it has pushed back the K5 scooter to 2028."),
         ("k5", "cancelled", "Orla announced on Monday that the K5 scooter is cancelled."),
+        ("m2", "-", "Orla handed over the seventh Orla M2 to a buyer in Oslo."),
+        ("k5", "launched", "The tenth K5 scooter was handed over to a buyer."),
+        ("k5", "-", "The Orla K5 launched the 2026 season with a show in Oslo."),
+        ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
         (

@@ -1258,6 +1258,14 @@ class Detector:
             if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
                 status = "discontinued"  # "the final K4 rolled off the line"
                 why.append("the last one of its kind -> discontinued")
+            if (
+                status in LAST_ONE_STAGES
+                and claim.status in EXISTING
+                and _a_later_one(mention_span, tokens)
+            ):
+                # "handed over the seventh Skua-class ferry": a series already running goes on
+                why.append("a later one of a series already running -> nothing new")
+                return cand
             if status == "discontinued" and claim.status == "ending":
                 # "shuttered 255 locations", "255 Nordmart stores closed for good": some of
                 # them, while the rest wind down
@@ -1650,7 +1658,9 @@ def _an_object_follows(i: int, tokens: list[Token]) -> bool:
         tokens[i].key == "the"
         and nxt is not None
         and nxt.is_word
-        and nxt.text.islower()
+        # "the details", "the 2026 season", "the Caribbean season" (a capital is a name's in
+        # running text, not in a headline's title case: "Kicks Off The Summer")
+        and (nxt.text.islower() or nxt.key.isdigit() or tokens[i - 1].text.islower())
         and nxt.key not in TIME_AFTER_THE
     )
 
@@ -1775,6 +1785,19 @@ def _the_last_one(span: tuple[int, int], tokens: list[Token]) -> bool:
         and tokens[i].key in LAST_ONE_WORDS
         or (span[0] < len(tokens) and tokens[span[0]].key in LAST_ONE_WORDS)
     )
+
+
+LATER_ORDINALS = frozenset(
+    ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    + ("eleventh", "twelfth", "next")
+)
+_NUMBERED = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _a_later_one(span: tuple[int, int], tokens: list[Token]) -> bool:
+    """ "the seventh Skua-class ferry", "its 12th K5": one more of a series, not its start."""
+    i = span[0] - 1
+    return i >= 0 and (tokens[i].key in LATER_ORDINALS or bool(_NUMBERED.fullmatch(tokens[i].key)))
 
 
 RELATIVE_CLAUSE_WORDS = 20  # words a relative clause between a subject and its verb may take
