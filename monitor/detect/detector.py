@@ -1144,6 +1144,8 @@ class Detector:
         for m in mentions:
             if not m.claims or m.clause != clause:
                 continue
+            if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS:
+                continue  # "released the K5 trailer", "revealed K5 tour dates": the trailer did
             if m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
@@ -1641,6 +1643,13 @@ def _a_count(t: Token, cue: Token) -> bool:
 
 
 OBJECT_OPENERS = frozenset({"a", "an", "its", "their", "his", "her"})
+# Nouns a name may modify that are news about it, not it: "the K5 trailer was released".
+ABOUT_NOUNS = frozenset(
+    ("trailer", "trailers", "teaser", "teasers", "dates", "date", "details", "photos", "images")
+    + ("pictures", "video", "videos", "footage", "specs", "specifications", "price", "prices")
+    + ("pricing", "poster", "posters", "lineup", "schedule", "figures", "results", "review")
+    + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
+)
 # After "the", words that make a time, not an object: "launched the same day", "the next week".
 TIME_AFTER_THE = frozenset(
     ("same", "following", "next", "previous", "first", "last", "day", "week", "month", "year")
