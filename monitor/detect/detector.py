@@ -37,7 +37,7 @@ from .sentences import split_sentences
 from .signatures import SignatureMatcher
 from .text import clean, fold_accents
 from .tokens import Token, phrase_keys, tokenize
-from .values import Timing, consistent, find_timings
+from .values import MONTHS, Timing, consistent, find_timings
 from .variants import expand, head_nouns, with_leads
 
 _MAYBE_TIMING = re.compile(
@@ -1257,6 +1257,8 @@ class Detector:
             assert cue.status is not None
             entry = self.lexicon.statuses[cue.status]
             status = _family(cue.status, claim.status)
+            if status == "launched" and _a_debut_at_a_place(h, tokens):
+                status = "revealed"  # "debuted in Oslo": shown at a place, not on sale
             if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
                 status = "discontinued"  # "the final K4 rolled off the line"
                 why.append("the last one of its kind -> discontinued")
@@ -1794,6 +1796,32 @@ def _the_last_one(span: tuple[int, int], tokens: list[Token]) -> bool:
         and tokens[i].key in LAST_ONE_WORDS
         or (span[0] < len(tokens) and tokens[span[0]].key in LAST_ONE_WORDS)
     )
+
+
+def _a_debut_at_a_place(h: _Hit, tokens: list[Token]) -> bool:
+    """ "debuts in Oslo", "made its debut at Expo": a showing where people gather (a place
+    named with a capital), not a first day on sale or in service ("debuted in June")."""
+    if "debut" not in tokens[h.end - 1].key:
+        return False
+    after = tokens[h.end : h.end + DEBUT_PLACE_REACH]
+    for k, t in enumerate(after):
+        if t.key in CLAUSE_PUNCT or t.key in MONTHS or t.key in WEEKDAYS or t.key.isdigit():
+            return False  # "debuted on Friday (with a show in Oslo)": a first day, told first
+        if t.key not in ("in", "at"):
+            continue
+        words = [w for w in after[k + 1 : k + 4] if w.key not in _DETERMINERS]
+        if not words or words[0].key in MONTHS or words[0].key in WEEKDAYS:
+            return False  # "debuted in June (at the park)": when it opened
+        return words[0].text[:1].isupper() and not words[0].key.isdigit() or any(
+            w.key in SHOW_WORDS for w in words
+        )  # "debuted the K5 at a Paris fair"
+    return False
+
+
+DEBUT_PLACE_REACH = 8
+SHOW_WORDS = frozenset(
+    ("fair", "show", "expo", "exhibition", "festival", "event", "conference", "convention")
+)
 
 
 LATER_ORDINALS = frozenset(
