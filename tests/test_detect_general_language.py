@@ -863,3 +863,24 @@ def test_a_version_number_is_one_name():
 
     assert read("Quill 4.2 was released to everyone on Tuesday.") == {"quill42": "launched"}
     assert read("Quill 4 was released to everyone on Tuesday.") == {"quill4": "launched"}
+
+
+def test_a_year_of_the_last_century_is_history():
+    """ "opened in 1998", told of a plant the article (2025) already knew: nothing new."""
+    from monitor.domain.claims import Source
+
+    plant = Claim(
+        id="fell",
+        subject="Fell smelter, running, to close",
+        status="ending",
+        aliases=("Fell smelter",),
+        source=Source(title="Smelter to close", published="2025-03-01T00:00:00Z"),
+    )
+    detector = Detector([plant], organizations=("Orla",))
+    report = Report(
+        key="y",
+        title="",
+        text="The Fell smelter, first opened in 1998, employs 300 people.",
+        published="2025-06-01T00:00:00Z",
+    )
+    assert [o.status for o in detector.observe(report)] in ([None], [])

@@ -36,7 +36,7 @@ MONTHS = {
     for m in names
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-_YEAR = r"(?:20[1-4]\d)"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _YREF = rf"(?:{_YEAR}|next year|this year|that year|the year|the following year)"
 _H1 = r"first half|1st half|first six months|early|beginning of|start of|spring|h1|q1|q2"
 _H2 = r"second half|2nd half|latter half|last six months|late|end of|autumn|fall|h2|q3|q4"
@@ -100,7 +100,7 @@ _NEEDS = {
     "mid": ("mid",),
     "day": tuple(sorted({name[:3] for name in MONTHS})),
     "month": tuple(sorted({name[:3] for name in MONTHS})),
-    "year": ("20",),
+    "year": ("20", "19"),
     "relative": ("next year", "this year"),
 }
 
