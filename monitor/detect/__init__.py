@@ -9,7 +9,10 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-7"
+DETECTOR_VERSION = "rules-8"
+# rules-8: a later one of a series, objects after "the" and a year, news nouns a name modifies
+# ("the K5 trailer"), a debut told apart from a showing, years from 1950, "released"/"available",
+# betas;
 # rules-7: version numbers as one word, the general language of laws taking force, events
 # starting and ending, deals falling through; delays before a noun stage, lists after a colon;
 # rules-6: pair names ("Orla-Brisk merger") with words between, counted parts of an ending, a
