@@ -976,8 +976,12 @@ class Detector:
             # "filming of the K5 began": "began" is the tail of "filming ... began", which says
             # more; the bare word alone must not outvote it
             for h in hits:
-                if h.cues and h.gap is None and any(
-                    g.gap is not None and g.gap[1] <= h.start and h.end <= g.end for g in gapped
+                if (
+                    h.cues
+                    and h.gap is None
+                    and any(
+                        g.gap is not None and g.gap[1] <= h.start and h.end <= g.end for g in gapped
+                    )
                 ):
                     h.cues.clear()
             hits = [h for h in hits if h.cues or h.kinds]
@@ -1309,7 +1313,7 @@ class Detector:
                 not event
                 and cue.status == "confirmed"
                 and claim.status not in BEFORE_ANNOUNCEMENT
-                and _reports_a_clause(h, tokens)
+                and (_reports_a_clause(h, tokens) or _an_attribution(h, tokens))
             ):
                 # "announced that its new stadium will feature a name": news about a subject
                 # already official is what the clause says, not a confirmation
@@ -1801,7 +1805,8 @@ def _the_last_one(span: tuple[int, int], tokens: list[Token]) -> bool:
 def _a_debut_at_a_place(h: _Hit, tokens: list[Token]) -> bool:
     """ "debuts in Oslo", "made its debut at Expo": a showing where people gather (a place
     named with a capital), not a first day on sale or in service ("debuted in June")."""
-    if "debut" not in tokens[h.end - 1].key:
+    last = tokens[h.end - 1].key
+    if "debut" not in last and "premiere" not in last:
         return False
     after = tokens[h.end : h.end + DEBUT_PLACE_REACH]
     for k, t in enumerate(after):
@@ -1812,8 +1817,10 @@ def _a_debut_at_a_place(h: _Hit, tokens: list[Token]) -> bool:
         words = [w for w in after[k + 1 : k + 4] if w.key not in _DETERMINERS]
         if not words or words[0].key in MONTHS or words[0].key in WEEKDAYS:
             return False  # "debuted in June (at the park)": when it opened
-        return words[0].text[:1].isupper() and not words[0].key.isdigit() or any(
-            w.key in SHOW_WORDS for w in words
+        return (
+            words[0].text[:1].isupper()
+            and not words[0].key.isdigit()
+            or any(w.key in SHOW_WORDS for w in words)
         )  # "debuted the K5 at a Paris fair"
     return False
 
@@ -2049,12 +2056,31 @@ def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
     for t in tokens[h.end : h.end + REPORTS_REACH]:
         if t.key == "that":
             return True
-        if not (t.key in WHEN_WORDS or t.key in "()," or t.key.isdigit() or t.text[:1].isupper()):
+        if not (
+            t.key in WHEN_WORDS
+            or t.key in "(),"
+            or t.key.isdigit()
+            or t.text[:1].isupper()
+            or t.key.endswith("ly")  # "announced recently that"
+        ):
             return False  # "announced on Thursday (Sep 11) that ...": a date on the way
     return False
 
 
 REPORTS_REACH = 7
+
+
+def _an_attribution(h: _Hit, tokens: list[Token]) -> bool:
+    """ "..., the companies announced Thursday.": who told the sentence's news, at its end."""
+    if not any(t.key == "," for t in tokens[max(0, h.start - ATTRIBUTION_LEAD) : h.start]):
+        return False
+    return all(
+        not t.is_word or t.key in WHEN_WORDS or t.key in MONTHS or t.key.isdigit()
+        for t in tokens[h.end :]
+    )
+
+
+ATTRIBUTION_LEAD = 4  # ", the two companies announced"
 
 
 def _after_a_cause(o: _Hit, tokens: list[Token]) -> bool:
