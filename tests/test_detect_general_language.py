@@ -708,6 +708,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tarn", "-", "Orla announced recently that the Tarn plant will open in May."),
         ("tour", "launched", "The Tidewave Tour premiered on Friday with a sold-out show."),
         ("k5", "revealed", "The Orla K5 premiered at the Oslo Motor Show."),
+        ("k5", "in-production", "The Orla K5 is officially in production."),
+        ("skua", "-", "The Skua ferry is not yet in production."),
+        ("skua", "cancelled", "Orla said the Skua & Tarn projects were cancelled."),
         ("k5", "launched", "The tenth K5 scooter was handed over to a buyer."),
         ("k5", "-", "The Orla K5 launched the 2026 season with a show in Oslo."),
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
@@ -897,3 +900,21 @@ def test_a_year_of_the_last_century_is_history():
         published="2025-06-01T00:00:00Z",
     )
     assert [o.status for o in detector.observe(report)] in ([None], [])
+
+
+def test_an_ampersand_inside_a_name():
+    """ "V&A"-style names: the ampersand joins the name's words like a hyphen does."""
+    arena = Claim(
+        id="arena",
+        subject="R&B Arena, being built",
+        status="in-development",
+        aliases=("R&B Arena",),
+    )
+    detector = Detector([arena], organizations=("Orla",))
+    report = Report(
+        key="a",
+        title="",
+        text="The R&B Arena opened on Friday with a sold-out show.",
+        published="2026-05-10T00:00:00Z",
+    )
+    assert [o.status for o in detector.observe(report)] == ["launched"]

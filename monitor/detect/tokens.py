@@ -17,7 +17,7 @@ _WORD = re.compile(
 )
 
 # Separators a phrase may span: spaces, hyphens, slashes, apostrophes, brackets, quotes.
-_JOINABLE = re.compile(r"[\s\-/'\"()\[\]]*")
+_JOINABLE = re.compile(r"[\s\-/'\"()\[\]&]*")
 _SIMPLE_GAPS = frozenset({" ", "", "-", " - "})
 
 
