@@ -903,18 +903,18 @@ def test_a_year_of_the_last_century_is_history():
 
 
 def test_an_ampersand_inside_a_name():
-    """ "V&A"-style names: the ampersand joins the name's words like a hyphen does."""
+    """ "K&S Hall": the ampersand joins the name's words like a hyphen does."""
     arena = Claim(
         id="arena",
-        subject="R&B Arena, being built",
+        subject="K&S Hall, being built",
         status="in-development",
-        aliases=("R&B Arena",),
+        aliases=("K&S Hall",),
     )
     detector = Detector([arena], organizations=("Orla",))
     report = Report(
         key="a",
         title="",
-        text="The R&B Arena opened on Friday with a sold-out show.",
+        text="The K&S Hall opened on Friday with a sold-out show.",
         published="2026-05-10T00:00:00Z",
     )
     assert [o.status for o in detector.observe(report)] == ["launched"]
