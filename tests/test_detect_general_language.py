@@ -714,6 +714,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("route", "ending", "Orla will end service on the Tromso-Bodo ferry in March."),
         ("route", "discontinued", "Orla ended service on the Tromso-Bodo ferry last week."),
         ("route", "ending", "The Tromso-Bodo ferry will no longer serve Bodo after May."),
+        ("k5", "launched", "Orla introduced the K5 scooter in its shops this week."),
+        ("k5", "revealed", "Orla introduced the K5 scooter at the Oslo Motor Show."),
         ("k5", "launched", "The tenth K5 scooter was handed over to a buyer."),
         ("k5", "-", "The Orla K5 launched the 2026 season with a show in Oslo."),
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),

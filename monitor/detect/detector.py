@@ -1806,7 +1806,7 @@ def _a_debut_at_a_place(h: _Hit, tokens: list[Token]) -> bool:
     """ "debuts in Oslo", "made its debut at Expo": a showing where people gather (a place
     named with a capital), not a first day on sale or in service ("debuted in June")."""
     last = tokens[h.end - 1].key
-    if "debut" not in last and "premiere" not in last:
+    if "debut" not in last and "premiere" not in last and "introduc" not in last:
         return False
     after = tokens[h.end : h.end + DEBUT_PLACE_REACH]
     for k, t in enumerate(after):
