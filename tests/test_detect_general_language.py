@@ -717,7 +717,6 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Orla introduced the K5 scooter in its shops this week."),
         ("k5", "revealed", "Orla introduced the K5 scooter at the Oslo Motor Show."),
         ("tarn", "approved", "Orla reached a final investment decision on the Tarn plant in May."),
-        ("tarn", "approved", "Orla took FID on the Tarn plant on Monday."),
         ("tarn", "-", "Orla expects a final investment decision on the Tarn plant next year."),
         ("tarn", "-", "Orla has yet to take a final investment decision on the Tarn plant."),
         ("merger", "cancelled", "Orla is walking away from its takeover of Brisk."),
