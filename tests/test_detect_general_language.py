@@ -720,6 +720,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("tarn", "-", "Orla expects a final investment decision on the Tarn plant next year."),
         ("tarn", "-", "Orla has yet to take a final investment decision on the Tarn plant."),
         ("merger", "cancelled", "Orla is walking away from its takeover of Brisk."),
+        ("k5", "confirmed", "Orla has chosen the K5 scooter as its preferred design for Oslo."),
+        ("k5", "-", "Orla may pick the K5 scooter as its preferred design."),
         ("k5", "launched", "The tenth K5 scooter was handed over to a buyer."),
         ("k5", "-", "The Orla K5 launched the 2026 season with a show in Oslo."),
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
