@@ -1165,8 +1165,14 @@ class Detector:
                     continue  # "the plant opened a visitor centre": it did the opening
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
-                if tokens[h.start].key in AUXILIARIES and _modifies_another_noun(m, tokens):
+                if (
+                    _passive(h, tokens)
+                    and _modifies_another_noun(m, tokens)
+                    and not _a_date_of(m, tokens)
+                ):
                     continue  # "test results for the K4 were released": results, not the K4
+                if _a_new_subject_between(m, h, tokens):
+                    continue  # "near the K5 plant, the tanker has arrived": the tanker has
                 if any(t.key in RELATIVE_PRONOUNS for t in tokens[max(0, m.start - 2) : m.start]):
                     continue  # "investors who backed the K5 went out of business": the investors
                 if m.end < h.start and _owner_of_another_noun(m, tokens):
@@ -1182,6 +1188,12 @@ class Detector:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
+                if (
+                    _passive(h, tokens)
+                    and tokens[h.end].key in MODIFIER_PREPOSITIONS
+                    and _a_noun_subject(h, tokens)
+                ):
+                    continue  # "a decision was unveiled for the K5": the decision was
                 if _verb_cue(h, tokens) and _object_before(h, m, tokens):
                     continue  # "launched a new app for K5 owners": the app, not the K5
                 if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
@@ -1829,6 +1841,61 @@ DEBUT_PLACE_REACH = 8
 SHOW_WORDS = frozenset(
     ("fair", "show", "expo", "exhibition", "festival", "event", "conference", "convention")
 )
+
+
+BE_FORMS = frozenset({"was", "were", "is", "are", "be", "been", "being"})
+
+
+def _passive(h: _Hit, tokens: list[Token]) -> bool:
+    """ "was revealed", "has been unveiled", "is now operational": a form of "be" opens the
+    cue or stands right before it, so its subject is the noun before (not "is scrapping", a
+    progressive, nor "has issued", an active perfect)."""
+    words = [t.key for t in tokens[h.start : h.end]]
+    if words[0] in ("has", "have", "had") and len(words) > 1 and words[1] == "been":
+        rest = words[2:]
+    elif words[0] in BE_FORMS:
+        rest = words[1:]
+    elif h.start > 0 and tokens[h.start - 1].key in BE_FORMS:
+        rest = words
+    else:
+        return False
+    return not any(w.endswith("ing") for w in rest)
+
+
+def _a_date_of(m: _Mention, tokens: list[Token]) -> bool:
+    """ "the release date of the K5 was revealed": its date is the K5's own news (a timing)."""
+    i = m.start - 1
+    while i >= 0 and tokens[i].key in _DETERMINERS:
+        i -= 1
+    return i >= 1 and tokens[i - 1].key in ("date", "dates")
+
+
+def _a_noun_subject(h: _Hit, tokens: list[Token]) -> bool:
+    """The word before a passive's auxiliary is a common noun: the passive's own subject."""
+    i = h.start
+    while i > 0 and tokens[i - 1].key in AUXILIARIES | BE_FORMS:
+        i -= 1
+    if tokens[h.start].key in BE_FORMS:
+        i = h.start
+    return i > 0 and tokens[i - 1].is_word and tokens[i - 1].text.islower()
+
+
+def _a_new_subject_between(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
+    """ "In a step towards the K5 plant, the tanker has arrived": after the comma a subject of
+    its own ("the", "a" and a noun) comes right before the verb; an aside closed by a second
+    comma ("the K5, the new model, has arrived") keeps the name."""
+    between = tokens[m.end : h.start]
+    commas = [k for k, t in enumerate(between) if t.key == ","]
+    if len(commas) != 1 or commas[0] == len(between) - 1:
+        return False
+    after = between[commas[0] + 1 :]
+    return (
+        after[0].key in ("the", "a", "an")
+        and len(after) >= 3
+        # "the tanker has arrived", "a deal was signed"
+        and (after[-1].key in AUXILIARIES or tokens[h.start].key in AUXILIARIES)
+        and all(t.is_word and t.key not in CLAUSE_OPENERS for t in after)
+    )
 
 
 LATER_ORDINALS = frozenset(
