@@ -1166,7 +1166,7 @@ class Detector:
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if (
-                    _passive(h, tokens)
+                    (tokens[h.start].key in AUXILIARIES or _passive(h, tokens))
                     and _modifies_another_noun(m, tokens)
                     and not _a_date_of(m, tokens)
                 ):
