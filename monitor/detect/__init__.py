@@ -9,7 +9,10 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-8"
+DETECTOR_VERSION = "rules-9"
+# rules-9: passives and a subject of its own after a comma, attributions at a sentence's end,
+# "upcoming", premieres and introductions like debuts, an ampersand inside a name, services
+# ended, final investment decisions, preferred choices;
 # rules-8: a later one of a series, objects after "the" and a year, news nouns a name modifies
 # ("the K5 trailer"), a debut told apart from a showing, years from 1950, "released"/"available",
 # betas;
