@@ -872,28 +872,31 @@ def test_a_label_and_its_date_across_a_colon():
     assert seen["k5"].status in (None, "expected")
 
 
+def _statuses(claims: list[Claim], text: str, published: str = "2026-05-10T00:00:00Z") -> dict:
+    """What a detector of these claims alone reads in one report: claim -> status."""
+    report = Report(key="r", title="", text=text, published=published)
+    return {o.claim: o.status for o in Detector(claims, organizations=("Orla",)).observe(report)}
+
+
 def test_a_version_number_is_one_name():
     """ "Quill 4.2" is its own subject: neither "Quill 4" with a stray "2" nor missed."""
-    base = Claim(
-        id="quill4",
-        subject="Quill 4, a notes app, in beta",
-        status="in-development",
-        aliases=("Quill 4",),
-    )
-    point = Claim(
-        id="quill42",
-        subject="Quill 4.2, an update, planned",
-        status="expected",
-        aliases=("Quill 4.2",),
-    )
-    detector = Detector([base, point], organizations=("Inkwell",))
-
-    def read(text: str) -> dict[str, str | None]:
-        report = Report(key="v", title="", text=text, published="2026-05-10T00:00:00Z")
-        return {o.claim: o.status for o in detector.observe(report)}
-
-    assert read("Quill 4.2 was released to everyone on Tuesday.") == {"quill42": "launched"}
-    assert read("Quill 4 was released to everyone on Tuesday.") == {"quill4": "launched"}
+    claims = [
+        Claim(
+            id="quill4",
+            subject="Quill 4, a notes app",
+            status="in-development",
+            aliases=("Quill 4",),
+        ),
+        Claim(
+            id="quill42", subject="Quill 4.2, an update", status="expected", aliases=("Quill 4.2",)
+        ),
+    ]
+    assert _statuses(claims, "Quill 4.2 was released to everyone on Tuesday.") == {
+        "quill42": "launched"
+    }
+    assert _statuses(claims, "Quill 4 was released to everyone on Tuesday.") == {
+        "quill4": "launched"
+    }
 
 
 def test_a_year_of_the_last_century_is_history():
@@ -907,29 +910,14 @@ def test_a_year_of_the_last_century_is_history():
         aliases=("Fell smelter",),
         source=Source(title="Smelter to close", published="2025-03-01T00:00:00Z"),
     )
-    detector = Detector([plant], organizations=("Orla",))
-    report = Report(
-        key="y",
-        title="",
-        text="The Fell smelter, first opened in 1998, employs 300 people.",
-        published="2025-06-01T00:00:00Z",
-    )
-    assert [o.status for o in detector.observe(report)] in ([None], [])
+    text = "The Fell smelter, first opened in 1998, employs 300 people."
+    assert _statuses([plant], text, "2025-06-01T00:00:00Z") in ({"fell": None}, {})
 
 
 def test_an_ampersand_inside_a_name():
     """ "K&S Hall": the ampersand joins the name's words like a hyphen does."""
-    arena = Claim(
-        id="arena",
-        subject="K&S Hall, being built",
-        status="in-development",
-        aliases=("K&S Hall",),
+    hall = Claim(
+        id="hall", subject="K&S Hall, being built", status="in-development", aliases=("K&S Hall",)
     )
-    detector = Detector([arena], organizations=("Orla",))
-    report = Report(
-        key="a",
-        title="",
-        text="The K&S Hall opened on Friday with a sold-out show.",
-        published="2026-05-10T00:00:00Z",
-    )
-    assert [o.status for o in detector.observe(report)] == ["launched"]
+    text = "The K&S Hall opened on Friday with a sold-out show."
+    assert _statuses([hall], text) == {"hall": "launched"}
