@@ -872,10 +872,17 @@ def test_a_label_and_its_date_across_a_colon():
     assert seen["k5"].status in (None, "expected")
 
 
-def _statuses(claims: list[Claim], text: str, published: str = "2026-05-10T00:00:00Z") -> dict:
+def _statuses(
+    claims: list[Claim],
+    text: str,
+    published: str = "2026-05-10T00:00:00Z",
+    organizations: tuple[str, ...] = ("Orla",),
+) -> dict:
     """What a detector of these claims alone reads in one report: claim -> status."""
     report = Report(key="r", title="", text=text, published=published)
-    return {o.claim: o.status for o in Detector(claims, organizations=("Orla",)).observe(report)}
+    return {
+        o.claim: o.status for o in Detector(claims, organizations=organizations).observe(report)
+    }
 
 
 def test_a_version_number_is_one_name():
@@ -921,3 +928,26 @@ def test_an_ampersand_inside_a_name():
     )
     text = "The K&S Hall opened on Friday with a sold-out show."
     assert _statuses([hall], text) == {"hall": "launched"}
+
+
+def test_another_organisation_of_the_baseline_in_the_possessive():
+    """A baseline of two organisations: "Brisk's Ride app" is not Orla's, whose it is."""
+    claims = [
+        Claim(
+            id="app",
+            subject="Orla Ride app, planned",
+            status="expected",
+            aliases=("Orla Ride app", "Ride app"),
+        ),
+        Claim(
+            id="bike",
+            subject="Brisk Dash bike, planned",
+            status="expected",
+            aliases=("Brisk Dash bike",),
+        ),
+    ]
+    both = ("Orla", "Brisk")
+    brisk = _statuses(claims, "Brisk's Ride app was cancelled on Monday.", organizations=both)
+    assert brisk.get("app") is None
+    orla = _statuses(claims, "Orla's Ride app was cancelled on Monday.", organizations=both)
+    assert orla == {"app": "cancelled"}

@@ -339,6 +339,19 @@ class Detector:
             c.id: frozenset(k for name in (c.subject, *c.aliases) for k in phrase_keys(name))
             for c in self.claims.values()
         }
+        # organisations' first words that name claims ("Canary" in "Canary XRP ETF"): who owns
+        # which claim, where the claims' own names say it
+        firsts = {
+            w for w in (phrase_keys(o)[:1] for o in self.organizations) for w in w
+        } - self._stopwords_of(self.lexicon)
+        self._owner_words = {
+            c.id: frozenset(self._own_words[c.id] & firsts) for c in self.claims.values()
+        }
+        owners_of: dict[str, set[str]] = {}
+        for cid, words in self._owner_words.items():
+            for w in words:
+                owners_of.setdefault(w, set()).add(cid)
+        self._owners_of = {w: frozenset(c) for w, c in owners_of.items() if len(w) > 2}
         self._vocabulary = {
             c.id: self._own_words[c.id]
             | frozenset(k for name in c.lookalikes for k in phrase_keys(name))
@@ -845,6 +858,10 @@ class Detector:
             )
         return out
 
+    @staticmethod
+    def _stopwords_of(lexicon: Lexicon) -> frozenset[str]:
+        return frozenset("".join(phrase_keys(w)) for w in lexicon.words("english_stopwords"))
+
     # --- finding ----------------------------------------------------------------------------
 
     def _find_mentions(
@@ -1101,9 +1118,15 @@ class Detector:
         if m.start == 0 or not m.claims:
             return ""
         prev = tokens[m.start - 1]
+        bare = prev.key[:-2] if prev.key.endswith("'s") else prev.key
+        if prev.key.endswith("'s") and bare in self._owners_of:
+            # "Canary's Litecoin ETF" where the claim's own names say Grayscale: in a baseline
+            # of several organisations, the possessive is one that owns other claims, not this
+            owned = self._owners_of[bare]
+            if all(c not in owned and self._owner_words[c] for c in m.claims):
+                return f"another owner's ({prev.text!r})"
         if not prev.is_word or prev.key in self._lead_words:
             return ""
-        bare = prev.key[:-2] if prev.key.endswith("'s") else prev.key
         if any(bare in self._vocabulary[c] for c in m.claims):
             return ""  # "the Aarhus cell factory": a word of its own names, not an owner
         if prev.key.endswith("'s") and prev.text[:1].isupper() and m.text[:1].islower():
