@@ -22,6 +22,11 @@ forward), "Nordmart is gone: its last store closed" (a farewell, then "its" acro
 "Norway granted Orla its operating licence" (a licence named by its parts far apart), "Brisk
 walked away from its planned merger with Orla" (a pair's two names more than four words apart),
 "The agency said no to Vexa" (a cue opening with "said" makes every "Orla said" be matched twice).
+Left out after trying them on the labelled sets: plain "began" and "ended" ("the services began
+in May" in a report of their end; "the first launch ... ended in a partial failure"), "is over"
+("the wait is over: ..."), "is off" ("is off to a record pace"), "is here" (a reveal to one
+writer, a launch to another) and "ships" (a noun in half the fields). A debut, a premiere or an
+introduction "in" a city reads as a showing, so "the tour premieres tonight in Oslo" is missed.
 """
 
 from __future__ import annotations
