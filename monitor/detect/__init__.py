@@ -9,7 +9,8 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-9"
+DETECTOR_VERSION = "rules-10"
+# rules-10: a possessive of another organisation of the baseline is another owner's;
 # rules-9: passives and a subject of its own after a comma, attributions at a sentence's end,
 # "upcoming", premieres and introductions like debuts, an ampersand inside a name, services
 # ended, final investment decisions, preferred choices;
