@@ -871,6 +871,8 @@ class Detector:
         for m in self._mentions.find(tokens):
             blocked = tuple(sorted({c for c, k in m.payloads if k == "lookalike"}))
             claims = tuple(sorted({c for c, k in m.payloads if k == "alias"} - set(blocked)))
+            if claims and _a_variant_suffix(m.end, tokens, sentence):
+                blocked, claims = tuple(sorted({*blocked, *claims})), ()  # "Meteor Lake-S"
             text = sentence[tokens[m.start].start : tokens[m.end - 1].end]
             prev = out[-1] if out else None
             if prev is not None and prev.end == m.start and tokens[m.start].joinable:
@@ -1211,13 +1213,20 @@ class Detector:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
+                if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
+                    (o.claims or o.blocked) and o.end <= h.start and o.clause == clause
+                    for o in mentions
+                ):
+                    continue  # "Meteor Lake-S Canceled: Arrow Lake to replace it": the label's
                 if (
                     _passive(h, tokens)
                     and tokens[h.end].key in MODIFIER_PREPOSITIONS
                     and _a_noun_subject(h, tokens)
                 ):
                     continue  # "a decision was unveiled for the K5": the decision was
-                if _verb_cue(h, tokens) and _object_before(h, m, tokens):
+                if (
+                    _verb_cue(h, tokens) or (h.end < len(tokens) and tokens[h.end].key == "of")
+                ) and _object_before(h, m, tokens):
                     continue  # "launched a new app for K5 owners": the app, not the K5
                 if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
                     continue  # "pulled out of the show where the K5 was due": another clause
@@ -1918,6 +1927,19 @@ def _a_new_subject_between(m: _Mention, h: _Hit, tokens: list[Token]) -> bool:
         # "the tanker has arrived", "a deal was signed"
         and (after[-1].key in AUXILIARIES or tokens[h.start].key in AUXILIARIES)
         and all(t.is_word and t.key not in CLAUSE_OPENERS for t in after)
+    )
+
+
+def _a_variant_suffix(end: int, tokens: list[Token], sentence: str) -> bool:
+    """A short code hyphened onto a name ("Lake-S", "K5-X", "K9-LWB") names a variant, not
+    the subject itself."""
+    if end >= len(tokens) or not tokens[end].joinable:
+        return False
+    nxt = tokens[end]
+    return (
+        sentence[tokens[end - 1].end : nxt.start] == "-"
+        and len(nxt.key) <= 3
+        and (nxt.text[:1].isupper() or nxt.text[:1].isdigit())
     )
 
 
