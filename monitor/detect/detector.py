@@ -327,6 +327,9 @@ class Detector:
     ):
         self.claims: dict[str, Claim] = {c.id: c for c in claims}
         self.lexicon = lexicon or shipped_lexicon()
+        self._stopwords = frozenset(
+            "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
+        )
         self.organizations = organizations_of(self.claims.values(), organizations)
         orgs = org_words(self.organizations)
         self._company = COMPANY | orgs
@@ -341,9 +344,8 @@ class Detector:
         }
         # organisations' first words that name claims ("Canary" in "Canary XRP ETF"): who owns
         # which claim, where the claims' own names say it
-        firsts = {
-            w for w in (phrase_keys(o)[:1] for o in self.organizations) for w in w
-        } - self._stopwords_of(self.lexicon)
+        firsts = {keys[0] for keys in map(phrase_keys, self.organizations) if keys}
+        firsts -= self._stopwords
         self._owner_words = {
             c.id: frozenset(self._own_words[c.id] & firsts) for c in self.claims.values()
         }
@@ -396,9 +398,6 @@ class Detector:
         self._hides: dict[str, bool] = {}
         self._tail_index: dict[int, dict[str, list[tuple[int, str]]]] = {}
         self._longest_cue = max((len(k) for k in cue_keys), default=1)
-        self._stopwords = frozenset(
-            "".join(phrase_keys(w)) for w in self.lexicon.words("english_stopwords")
-        )
 
     # --- compile -----------------------------------------------------------------------------
 
@@ -857,10 +856,6 @@ class Detector:
                 )
             )
         return out
-
-    @staticmethod
-    def _stopwords_of(lexicon: Lexicon) -> frozenset[str]:
-        return frozenset("".join(phrase_keys(w)) for w in lexicon.words("english_stopwords"))
 
     # --- finding ----------------------------------------------------------------------------
 
