@@ -1186,10 +1186,8 @@ class Detector:
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if (
-                    (tokens[h.start].key in AUXILIARIES or _passive(h, tokens))
-                    and _modifies_another_noun(m, tokens)
-                    and not _a_date_of(m, tokens)
-                ):
+                    tokens[h.start].key in AUXILIARIES or _passive(h, tokens)
+                ) and _modifies_another_noun(m, tokens):
                     continue  # "test results for the K4 were released": results, not the K4
                 if _a_new_subject_between(m, h, tokens):
                     continue  # "near the K5 plant, the tanker has arrived": the tanker has
@@ -1784,14 +1782,20 @@ NOT_A_NOUN = frozenset(
 
 def _modifies_another_noun(m: _Mention, tokens: list[Token]) -> bool:
     """A name after "results for", "a report on", "news about": the subject of a verb phrase
-    after it is the noun before the preposition, not the name."""
+    after it is the noun before the preposition, not the name, unless that noun is its date
+    ("the release date of the K5 was revealed": the K5's own news, a timing)."""
     i = m.start - 1
     while i >= 0 and tokens[i].key in _DETERMINERS:
         i -= 1
     if i < 1 or tokens[i].key not in MODIFIER_PREPOSITIONS:
         return False
     head = tokens[i - 1]
-    return head.is_word and head.key not in EVENT_HEADS and head.key not in _DETERMINERS
+    return (
+        head.is_word
+        and head.key not in EVENT_HEADS
+        and head.key not in _DETERMINERS
+        and head.key not in ("date", "dates")
+    )
 
 
 RELATIVE_PRONOUNS = frozenset({"which", "who"})
@@ -1887,14 +1891,6 @@ def _passive(h: _Hit, tokens: list[Token]) -> bool:
     else:
         return False
     return not any(w.endswith("ing") for w in rest)
-
-
-def _a_date_of(m: _Mention, tokens: list[Token]) -> bool:
-    """ "the release date of the K5 was revealed": its date is the K5's own news (a timing)."""
-    i = m.start - 1
-    while i >= 0 and tokens[i].key in _DETERMINERS:
-        i -= 1
-    return i >= 1 and tokens[i - 1].key in ("date", "dates")
 
 
 def _a_noun_subject(h: _Hit, tokens: list[Token]) -> bool:
