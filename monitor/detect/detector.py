@@ -1875,6 +1875,7 @@ SHOW_WORDS = frozenset(
 
 
 BE_FORMS = frozenset({"was", "were", "is", "are", "be", "been", "being"})
+VERB_HELPERS = AUXILIARIES | BE_FORMS
 
 
 def _passive(h: _Hit, tokens: list[Token]) -> bool:
@@ -1896,7 +1897,7 @@ def _passive(h: _Hit, tokens: list[Token]) -> bool:
 def _a_noun_subject(h: _Hit, tokens: list[Token]) -> bool:
     """The word before a passive's auxiliary is a common noun: the passive's own subject."""
     i = h.start
-    while i > 0 and tokens[i - 1].key in AUXILIARIES | BE_FORMS:
+    while i > 0 and tokens[i - 1].key in VERB_HELPERS:
         i -= 1
     if tokens[h.start].key in BE_FORMS:
         i = h.start
@@ -2161,7 +2162,7 @@ def _reports_a_clause(h: _Hit, tokens: list[Token]) -> bool:
             return True
         if not (
             t.key in WHEN_WORDS
-            or t.key in "(),"
+            or t.key in ("(", ")", ",")
             or t.key.isdigit()
             or t.text[:1].isupper()
             or t.key.endswith("ly")  # "announced recently that"
