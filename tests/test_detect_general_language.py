@@ -22,6 +22,8 @@ forward), "Nordmart is gone: its last store closed" (a farewell, then "its" acro
 "Norway granted Orla its operating licence" (a licence named by its parts far apart), "Brisk
 walked away from its planned merger with Orla" (a pair's two names more than four words apart),
 "The agency said no to Vexa" (a cue opening with "said" makes every "Orla said" be matched twice).
+"The Line 9 tram trial will end the debate" reads as Line 9 ending (a name before a verb that has
+an object of its own is the agent only when it stands right before the verb).
 Left out after trying them on the labelled sets: plain "began" and "ended" ("the services began
 in May" in a report of their end; "the first launch ... ended in a partial failure"), "is over"
 ("the wait is over: ..."), "is off" ("is off to a record pace"), "is here" (a reveal to one
@@ -384,6 +386,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "launched", "Vexa went on sale in pharmacies on Monday."),
         ("m2", "ending", "Orla will discontinue the M2 scooter in June."),
         ("m2", "ending", "Production of the M2 scooter will end next year."),
+        ("m2", "ending", "Orla will end M2 scooter sales in the autumn."),
+        ("line9", "ending", "Line 9 tram service will end in December."),
         ("m2", "discontinued", "Production of the M2 scooter ended last month."),
         ("m2", "discontinued", "Orla has stopped making the M2 scooter."),
         ("line9", "in-development", "Construction of Line 9 is under way."),
@@ -959,3 +963,21 @@ def test_another_organisation_of_the_baseline_in_the_possessive():
     assert brisk.get("app") is None
     orla = _statuses(claims, "Orla's Ride app was cancelled on Monday.", organizations=both)
     assert orla == {"app": "cancelled"}
+
+
+def test_a_stage_told_in_the_past_is_dated_by_its_own_date():
+    """ "Opened on 3 May and runs until October": the later date is the run's end, not a plan."""
+    hall = CLAIMS["hall"]
+    text = "Harbour Hall reopened on 3 May 2026 for a summer season running until October 2026."
+    assert _statuses([hall], text) == {"hall": "launched"}
+    # a stage not told in the past keeps looking ahead: "reopens ... until" is still a plan
+    assert _statuses([hall], "Harbour Hall reopens with a season that runs until October.") == {
+        "hall": None
+    }
+
+
+def test_a_report_dated_only_by_its_year():
+    """A page dated "2026" that says "reopened in March 2026" tells of the past, not a plan."""
+    hall = CLAIMS["hall"]
+    text = "Harbour Hall reopened in March 2026 after two years of work."
+    assert _statuses([hall], text, published="2026") == {"hall": "launched"}

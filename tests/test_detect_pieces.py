@@ -45,6 +45,15 @@ def test_sentences_survive_abbreviations_decimals_and_model_names():
     ]
 
 
+def test_bullets_of_a_flattened_list_end_sentences():
+    """A feed's summary often flattens a list into one line: each item is its own sentence."""
+    text = "\u2022 The line will close in May \u2022 Its sister route opened in 2024"
+    assert split_sentences(text) == [
+        "The line will close in May",
+        "Its sister route opened in 2024",
+    ]
+
+
 @pytest.mark.parametrize("written", ["drop-top", "droptop", "drop top", "DROP-TOP"])
 def test_matching_ignores_case_and_hyphens(written):
     matcher = PhraseMatcher([("i4 drop-top", "x")])

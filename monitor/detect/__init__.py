@@ -9,7 +9,9 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-10"
+DETECTOR_VERSION = "rules-11"
+# rules-11: a stage told in the past is dated by its nearest date, a report dated by its year
+# alone is compared at that precision, bullets end sentences, "will end";
 # rules-10: a possessive of another organisation of the baseline is another owner's;
 # rules-9: passives and a subject of its own after a comma, attributions at a sentence's end,
 # "upcoming", premieres and introductions like debuts, an ampersand inside a name, services

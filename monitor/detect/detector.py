@@ -2350,15 +2350,22 @@ def _future_timing(
     # "Maiden voyage: March 28": a label and its date across a colon
     labelled = h.end < len(tokens) and tokens[h.end].key == ":"
     past = _past_tense(h, tokens)
-    for t in timings:
-        idx = _token_at(tokens, t.start)
-        if idx is None or (
-            clause_of[idx] != clause and not (labelled and clause_of[idx] == clause + 1)
-        ):
-            continue
+    dated = [
+        (idx, t)
+        for t in timings
+        if (idx := _token_at(tokens, t.start)) is not None
+        and (clause_of[idx] == clause or (labelled and clause_of[idx] == clause + 1))
+    ]
+    if past and dated:
+        # a stage told in the past is dated by its own date, the nearest: "kicked off on
+        # July 16 and runs until January" (a present or a noun stage may point anywhere ahead)
+        dated = [min(dated, key=lambda d: h.start - d[0] if d[0] < h.start else d[0] - h.end)]
+    # a report dated only by its year or month is compared at that precision
+    for idx, t in dated:
         if t.year_assumed and past:
             continue  # "debuted in January", told in April: last January
-        if t.value[:7] > pub_key[: len(t.value[:7])] and not (
+        precision = min(len(t.value[:7]), len(pub_key))
+        if t.value[:precision] > pub_key[:precision] and not (
             len(t.value) == 7
             and t.value[4] == "-"
             and t.value[5] == "H"

@@ -1,8 +1,9 @@
-"""Sentence splitting tuned to motoring news.
+"""Sentence splitting tuned to news.
 
 A full stop ends a sentence only when followed by space and a capital, digit or quote, and not
 after a known abbreviation or an initial; decimals ("25.7 kWh"), model names ("K4 S50") and
-ellipses inside a quote survive. A newline (a block boundary of the HTML) always ends a sentence.
+ellipses inside a quote survive. A newline (a block boundary of the HTML) and a bullet (a list
+item flattened into one line of a feed's summary) always end a sentence.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ _ABBREV = frozenset(
     ]
 )
 
+_BULLETS = re.compile(r"\s*[\u2022\u25aa\u25cf\u25e6]\s*")  # • ▪ ● ◦
+_BULLET_CHARS = ("\u2022", "\u25aa", "\u25cf", "\u25e6")
+
 _BOUNDARY = re.compile(
     r"(?:\.\.\.|[.!?])['\")\]]*(?=\s+['\"(\[]?[A-Z0-9])|[!?]+['\")\]]*(?=\s)"
     r"|(?<=[a-z]{3})[.](?=[A-Z][a-z]+\s)"  # "...air taxi model.It suffered": a lost space
@@ -111,6 +115,8 @@ def _boundaries(block: str) -> Iterator[re.Match[str]]:
 
 def split_sentences(text: str) -> list[str]:
     out: list[str] = []
+    if any(b in text for b in _BULLET_CHARS):
+        text = _BULLETS.sub("\n", text)
     for block in text.split("\n"):
         start = 0
         for m in _boundaries(block):
