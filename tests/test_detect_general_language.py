@@ -981,3 +981,13 @@ def test_a_report_dated_only_by_its_year():
     hall = CLAIMS["hall"]
     text = "Harbour Hall reopened in March 2026 after two years of work."
     assert _statuses([hall], text, published="2026") == {"hall": "launched"}
+
+
+def test_coordinated_names_with_words_describing_the_second():
+    """ "the K5 and its long-planned Norway service": both are cancelled; after a bare comma
+    "the first model of ..." describes the name before it and shares nothing."""
+    claims = [CLAIMS["k5"], CLAIMS["norway"]]
+    text = "Orla has cancelled the K5 scooter and its long-planned Orla Norway service."
+    assert _statuses(claims, text) == {"k5": "cancelled", "norway": "cancelled"}
+    text = "Orla has cancelled the K5 scooter, the first model of the Orla Norway service."
+    assert _statuses(claims, text) == {"k5": "cancelled", "norway": None}

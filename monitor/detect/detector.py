@@ -2090,11 +2090,42 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
         if prev is None or prev.clause != m.clause:
             group += 1
         else:
-            between = tokens[prev.end : m.start]
-            if not (len(between) <= 4 and all(t.key in coordination for t in between)):
+            if not _coordinated(tokens[prev.end : m.start], coordination):
                 group += 1
         m.group = group
         prev = m
+
+
+DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
+
+
+def _coordinated(between: list[Token], coordination: frozenset[str]) -> bool:
+    """Only joining words between two names, or joining words, a determiner and a few lower-case
+    words that describe the second name ("and the long-awaited M2")."""
+    if len(between) <= 4 and all(t.key in coordination for t in between):
+        return True
+    k = len(between)
+    while k > 0 and len(between) - k < DESCRIBING_WORDS:
+        t = between[k - 1]
+        if (
+            not (t.is_word and t.text.islower())
+            or t.key in coordination
+            or t.key in VERB_HELPERS
+            or t.key in PREPOSITIONS
+            or t.key in MODIFIER_PREPOSITIONS
+        ):
+            break  # "the introduction of GenMoji": a phrase of its own, not a description
+        k -= 1
+    head = between[:k]
+    return (
+        k < len(between)
+        and len(head) >= 2
+        and head[-1].key in _DETERMINERS
+        # a conjunction: after a bare comma, "the first model of ..." describes the name before
+        and any(t.key in ("and", "or", "&", "plus") for t in head)
+        and len(head) <= 4
+        and all(t.key in coordination for t in head)
+    )
 
 
 LIST_LEAD = 4  # "scrapped three projects:", "were cancelled:": words between a cue and its list
