@@ -991,3 +991,16 @@ def test_coordinated_names_with_words_describing_the_second():
     assert _statuses(claims, text) == {"k5": "cancelled", "norway": "cancelled"}
     text = "Orla has cancelled the K5 scooter, the first model of the Orla Norway service."
     assert _statuses(claims, text) == {"k5": "cancelled", "norway": None}
+
+
+def test_names_given_as_examples_of_the_object():
+    """ "cancelled several projects, including the K5": the examples are what was cancelled;
+    "like" after a plural gives examples, after a singular it compares."""
+    claims = [CLAIMS["k5"], CLAIMS["tarn"], CLAIMS["m2"]]
+    text = "Orla cancelled several projects, including the K5 scooter and the Tarn plant."
+    assert _statuses(claims, text) == {"k5": "cancelled", "tarn": "cancelled"}
+    text = "Orla has introduced new products such as the K5 scooter."
+    assert _statuses(claims, text) == {"k5": "launched"}
+    text = "Orla has introduced new products like the K5 scooter."
+    assert _statuses(claims, text) == {"k5": "launched"}
+    assert _statuses(claims, "Brisk launched a scooter like the K5 scooter.") == {"k5": None}

@@ -1102,7 +1102,7 @@ class Detector:
             for h in hits:
                 if clause_of[h.start] != m.clause or h.end > m.start or m.start - h.end > 2:
                     continue
-                if "comparison" in h.kinds:
+                if "comparison" in h.kinds and not _examples_after_a_plural(h, tokens):
                     m.note = f"point of comparison ({h.text!r})"
                 elif "other_brands" in h.kinds:
                     m.note = f"another maker's ({h.text!r})"
@@ -1206,46 +1206,49 @@ class Detector:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
                 d, side = m.start - h.end, 1
-                if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
-                    (o.claims or o.blocked) and o.end <= h.start and o.clause == clause
-                    for o in mentions
-                ):
-                    continue  # "Meteor Lake-S Canceled: Arrow Lake to replace it": the label's
-                if (
-                    _passive(h, tokens)
-                    and tokens[h.end].key in MODIFIER_PREPOSITIONS
-                    and _a_noun_subject(h, tokens)
-                ):
-                    continue  # "a decision was unveiled for the K5": the decision was
-                if (
-                    _verb_cue(h, tokens) or (h.end < len(tokens) and tokens[h.end].key == "of")
-                ) and _object_before(h, m, tokens):
-                    continue  # "launched a new app for K5 owners": the app, not the K5
-                if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
-                    continue  # "pulled out of the show where the K5 was due": another clause
-                if (
-                    cue.status not in SAYING_STATUSES
-                    and tokens[h.end].key == "that"
-                    and h.end + 1 < len(tokens)
-                    and tokens[h.end + 1].key in _DETERMINERS
-                ):
-                    continue  # "concluded that the K5 needed ...": what was concluded
-                if d <= AFTER_WINDOW and (
-                    h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
-                ):
-                    pass  # within reach, no comma: its object
-                elif _appositive_object(h, m, tokens):
-                    d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
-                elif cue.kind == "status" and _place_of(h, m, tokens):
-                    pass  # "began production of its new chip at the Aarhus plant"
-                elif cue.kind == "status" and _infinitive_object(h, m, tokens):
-                    pass  # "reached a deal with three shops to sell the K5"
-                elif _named_head(h, m, tokens, self._nouns):
-                    pass  # "the premiere of the long-awaited film 'K5'"
-                elif d > AFTER_WINDOW or (
-                    h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
-                ):
-                    continue  # "with the old ones now retired, the X will ...": not its object
+                if _verb_cue(h, tokens) and _an_example_of_the_object(h, m, tokens):
+                    d = min(d, AFTER_WINDOW)  # "introduced new products, such as the K5"
+                else:
+                    if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
+                        (o.claims or o.blocked) and o.end <= h.start and o.clause == clause
+                        for o in mentions
+                    ):
+                        continue  # "Meteor Lake-S Canceled: Arrow Lake to replace it": the label's
+                    if (
+                        _passive(h, tokens)
+                        and tokens[h.end].key in MODIFIER_PREPOSITIONS
+                        and _a_noun_subject(h, tokens)
+                    ):
+                        continue  # "a decision was unveiled for the K5": the decision was
+                    if (
+                        _verb_cue(h, tokens) or (h.end < len(tokens) and tokens[h.end].key == "of")
+                    ) and _object_before(h, m, tokens):
+                        continue  # "launched a new app for K5 owners": the app, not the K5
+                    if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
+                        continue  # "pulled out of the show where the K5 was due": another clause
+                    if (
+                        cue.status not in SAYING_STATUSES
+                        and tokens[h.end].key == "that"
+                        and h.end + 1 < len(tokens)
+                        and tokens[h.end + 1].key in _DETERMINERS
+                    ):
+                        continue  # "concluded that the K5 needed ...": what was concluded
+                    if d <= AFTER_WINDOW and (
+                        h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
+                    ):
+                        pass  # within reach, no comma: its object
+                    elif _appositive_object(h, m, tokens):
+                        d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
+                    elif cue.kind == "status" and _place_of(h, m, tokens):
+                        pass  # "began production of its new chip at the Aarhus plant"
+                    elif cue.kind == "status" and _infinitive_object(h, m, tokens):
+                        pass  # "reached a deal with three shops to sell the K5"
+                    elif _named_head(h, m, tokens, self._nouns):
+                        pass  # "the premiere of the long-awaited film 'K5'"
+                    elif d > AFTER_WINDOW or (
+                        h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
+                    ):
+                        continue  # "with the old ones now retired, the X will ...": not its object
             else:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
             if best is None or (d, side) < best[:2]:
@@ -1732,6 +1735,49 @@ def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
     if last in PARTICLES and h.end - 2 >= h.start:
         last = tokens[h.end - 2].key  # a phrasal verb: "wrapped up", "kicks off"
     return last.endswith(("ed", "ing")) or (last.endswith("s") and not last.endswith("ss"))
+
+
+EXAMPLE_OBJECT_WORDS = 5  # "introduced a number of new features, like ...": the object's words
+
+
+def _examples_after_a_plural(h: _Hit, tokens: list[Token]) -> bool:
+    """ "new features like the K5 app": "like" after a plural noun gives examples, it compares
+    nothing."""
+    before = tokens[h.start - 1] if h.start > 0 else None
+    return (
+        tokens[h.start].key == "like"
+        and before is not None
+        and before.is_word
+        and before.text.islower()
+        and _plural(before.key)
+    )
+
+
+def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "introduced new products, such as the K5", "cancelled several projects, including the
+    K5": a name given as an example of the verb's plural object (lower-case words)."""
+    between = tokens[h.end : m.start]
+    for k, t in enumerate(between):
+        if t.key in ("including", "like", "from"):
+            marker = 1
+        elif t.key == "such" and k + 1 < len(between) and between[k + 1].key == "as":
+            marker = 2
+        else:
+            continue
+        words = [x for x in between[:k] if x.key != ","]
+        rest = between[k + marker :]
+        return (
+            0 < len(words) <= EXAMPLE_OBJECT_WORDS
+            and all(x.is_word and x.text.islower() for x in words)
+            and _plural(words[-1].key)
+            and all(x.key in _DETERMINERS for x in rest)
+            and len(rest) <= 1
+        )
+    return False
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 PARTICLES = frozenset({"up", "off", "out", "down", "over"})
