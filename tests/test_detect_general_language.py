@@ -1004,3 +1004,35 @@ def test_names_given_as_examples_of_the_object():
     text = "Orla has introduced new products like the K5 scooter."
     assert _statuses(claims, text) == {"k5": "launched"}
     assert _statuses(claims, "Brisk launched a scooter like the K5 scooter.") == {"k5": None}
+
+
+BRENN = Claim(
+    id="brenn2",
+    subject="Brenn 2 unit, a power station unit idle since 2019, cleared to restart",
+    status="approved",
+    aliases=("Brenn 2 unit", "Brenn 2"),
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        (
+            "Nordkraft restarted the Brenn 2 unit on Friday for the first time in seven years.",
+            "launched",
+        ),
+        ("The Brenn 2 unit went back online on Monday.", "launched"),
+        ("The Brenn 2 unit resumed operations after a seven-year halt.", "launched"),
+        ("Brenn 2 is back online.", "launched"),
+        # an age and a number sign are neither the past nor a negation
+        ("Brenn 2, a 40-year-old unit, was restarted on Friday.", "launched"),
+        ("Brenn 2, the site's No. 2 unit, was restarted on Friday.", "launched"),
+        ("Nordkraft plans to restart the Brenn 2 unit in May.", None),
+        ("Nordkraft restarted talks on the Brenn 2 unit.", None),
+        ("Nordkraft was given approval for the Brenn 2 unit to go back online.", "approved"),
+    ],
+)
+def test_a_halted_subject_restarts(sentence: str, status: str | None):
+    """Something halted and cleared to run again: "restarted", "back online", "resumed
+    operations" say it runs; a plan, or talks restarted, do not."""
+    assert _statuses([BRENN], sentence, organizations=("Nordkraft",)) == {"brenn2": status}

@@ -11,7 +11,9 @@ from .lexicon import Lexicon, LexiconError, load_lexicon
 
 DETECTOR_VERSION = "rules-11"
 # rules-11: a stage told in the past is dated by its nearest date, a report dated by its year
-# alone is compared at that precision, bullets end sentences, "will end";
+# alone is compared at that precision, bullets end sentences, "will end"; coordinated names with
+# describing words, examples of a plural object ("such as", "including"); restarts ("restarted",
+# "back online", "resumed operations"); "No. 2" is a number and "40-year-old" an age;
 # rules-10: a possessive of another organisation of the baseline is another owner's;
 # rules-9: passives and a subject of its own after a comma, attributions at a sentence's end,
 # "upcoming", premieres and introductions like debuts, an ampersand inside a name, services

@@ -972,6 +972,14 @@ class Detector:
                 hit.cues.clear()
             if hit.text == "May" and m.start > 0:
                 hit.kinds.discard("hedges")  # "closed in May": the month, not the modal
+            if hit.kinds and _a_number_sign(m.start, m.end, tokens):
+                hit.kinds -= NEGATION_KINDS  # "the No. 2 unit": a number, not a "no"
+            if (
+                "historical" in hit.kinds
+                and m.start > 0
+                and sentence[tokens[m.start - 1].end : tokens[m.start].start] == "-"
+            ):
+                hit.kinds.discard("historical")  # "a 48-year-old unit": an age, not the past
             if hit.cues or hit.kinds:
                 hits.append(hit)
             if (
@@ -2276,6 +2284,17 @@ def _bare_verb(key: str) -> bool:
     """A cue's first word that may be a verb's bare form ("approve", "open"), not a past,
     a third person or a participle ("approved", "opens", "opening")."""
     return key.isalpha() and not key.endswith(("ed", "s", "ing"))
+
+
+NEGATION_KINDS = frozenset({"neg_pre", "neg_post"})
+
+
+def _a_number_sign(start: int, end: int, tokens: list[Token]) -> bool:
+    """ "No. 2", "no 6": the abbreviation of "number" before a numeral."""
+    if end - start != 1 or tokens[start].key != "no":
+        return False
+    nxt = end + 1 if end < len(tokens) and tokens[end].key == "." else end
+    return nxt < len(tokens) and tokens[nxt].key[:1].isdigit()
 
 
 def _qualify(
