@@ -1036,3 +1036,30 @@ def test_a_halted_subject_restarts(sentence: str, status: str | None):
     """Something halted and cleared to run again: "restarted", "back online", "resumed
     operations" say it runs; a plan, or talks restarted, do not."""
     assert _statuses([BRENN], sentence, organizations=("Nordkraft",)) == {"brenn2": status}
+
+
+LANTERN = Claim(
+    id="lantern",
+    subject="Lantern Street, a stage musical running since May",
+    status="launched",
+    aliases=("Lantern Street",),
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Lantern Street will play its final performance on 17 August.", "ending"),
+        ("Lantern Street played its final performance on Sunday.", "discontinued"),
+        ("Lantern Street is ending its run after four months.", "ending"),
+        ("Lantern Street is set to conclude its run on 9 June.", "ending"),
+        ("Lantern Street closes today after 300 performances.", "discontinued"),
+        # a player's last night is not the show's
+        ("Ada Holm will play her final performance in Lantern Street on Sunday.", None),
+        ("Ada Holm, who stars in Lantern Street, will play her final performance on Sunday.", None),
+    ],
+)
+def test_a_run_comes_to_its_end(sentence: str, status: str | None):
+    """A show, an exhibition or a season ends its run: "its final performance", "is ending its
+    run", "closes today"; one performer's farewell changes nothing."""
+    assert _statuses([LANTERN], sentence, organizations=("Harbour",)) == {"lantern": status}
