@@ -1063,3 +1063,20 @@ def test_a_run_comes_to_its_end(sentence: str, status: str | None):
     """A show, an exhibition or a season ends its run: "its final performance", "is ending its
     run", "closes today"; one performer's farewell changes nothing."""
     assert _statuses([LANTERN], sentence, organizations=("Harbour",)) == {"lantern": status}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Vexa received clearance from the regulator on Monday.", "approved"),
+        ("The regulator granted clearance on June 10 to Vexa.", "approved"),
+        ("Orla has won European clearance for Vexa.", "approved"),
+        ("The regulator gave Orla permission to market Vexa.", "approved"),
+        ("Orla secured approval for Vexa in Europe.", "approved"),
+        ("Orla is still seeking clearance for Vexa.", None),
+        ("Orla hopes to receive clearance for Vexa.", None),
+    ],
+)
+def test_a_clearance_is_an_approval(sentence: str, status: str | None):
+    """Regulators clear devices, drugs and aircraft as often as they approve them."""
+    assert _statuses([CLAIMS["vexa"]], sentence) == {"vexa": status}
