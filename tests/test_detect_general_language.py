@@ -1080,3 +1080,26 @@ def test_a_run_comes_to_its_end(sentence: str, status: str | None):
 def test_a_clearance_is_an_approval(sentence: str, status: str | None):
     """Regulators clear devices, drugs and aircraft as often as they approve them."""
     assert _statuses([CLAIMS["vexa"]], sentence) == {"vexa": status}
+
+
+SALTMARSH = Claim(
+    id="saltmarsh",
+    subject="Saltmarsh, a drama series in development",
+    status="in-development",
+    aliases=("Saltmarsh",),
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Shooting for Saltmarsh has begun in Wales.", "in-production"),
+        ("Saltmarsh wrapped filming in March.", "in-production"),
+        ("The cast of Saltmarsh finished filming last week.", "in-production"),
+        ("Filming on Saltmarsh has wrapped.", "in-production"),
+        ("Shooting for Saltmarsh is expected to begin in May.", None),
+    ],
+)
+def test_a_series_is_shot(sentence: str, status: str | None):
+    """A film or series is made by shooting it; finished shooting, it is still being made."""
+    assert _statuses([SALTMARSH], sentence, organizations=("Northlight",)) == {"saltmarsh": status}
