@@ -1106,3 +1106,19 @@ SALTMARSH = Claim(
 def test_a_series_is_shot(sentence: str, status: str | None):
     """A film or series is made by shooting it; finished shooting, it is still being made."""
     assert _statuses([SALTMARSH], sentence, organizations=("Northlight",)) == {"saltmarsh": status}
+
+
+def test_an_owner_opening_its_own_tracked_object():
+    """A baseline may track a campus or a plant under its owner's name: "the College opened its
+    first campus" speaks of the tracked campus; "opened its new library" of something else."""
+    campus = Claim(
+        id="campus",
+        subject="Kestrel College campus in Bergen, being built",
+        status="in-development",
+        aliases=("Kestrel College Bergen campus", "Kestrel College (Norway)"),
+    )
+    orgs = ("Kestrel College",)
+    text = "Kestrel College (Norway) opened its first overseas campus in Bergen on Monday."
+    assert _statuses([campus], text, organizations=orgs) == {"campus": "launched"}
+    text = "Kestrel College (Norway) opened its new library on Monday."
+    assert _statuses([campus], text, organizations=orgs) == {"campus": None}

@@ -336,6 +336,7 @@ class Detector:
         self._lead_words = LEAD_WORDS | orgs
         self._coordination = COORDINATION | orgs
         self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
+        self._heads_of = {c.id: head_nouns((c,)) for c in self.claims.values()}
         self._may_refer = _may_refer(self._nouns)
         # a subject's own words (its description and names), and with its look-alikes' too
         self._own_words = {
@@ -1160,6 +1161,22 @@ class Detector:
                 return f"its owner is the subject, {subject.text!r}"
         return ""
 
+    def _its_own(self, h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+        """ "the University of X opened its first campus in Y", where the campus is what is
+        tracked under the university's name: an object "its ... campus" whose noun is a head
+        noun of the claim's own names is the tracked subject, not another thing."""
+        if tokens[h.end].key not in ("its", "their"):
+            return False
+        heads: set[str] = set()
+        for claim in m.claims:
+            heads |= self._heads_of.get(claim, frozenset())
+        for t in tokens[h.end + 1 : h.end + 1 + OWN_OBJECT_WORDS]:
+            if not t.is_word:
+                return False
+            if t.key in heads:
+                return True
+        return False
+
     # --- attaching --------------------------------------------------------------------------
 
     def _attach(
@@ -1189,6 +1206,7 @@ class Detector:
                     and h.start - m.end <= 2
                     and _verb_cue(h, tokens)
                     and not h.gap
+                    and not self._its_own(h, m, tokens)
                 ):
                     continue  # "the plant opened a visitor centre": it did the opening
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
@@ -1745,6 +1763,7 @@ def _verb_cue(h: _Hit, tokens: list[Token]) -> bool:
     return last.endswith(("ed", "ing")) or (last.endswith("s") and not last.endswith("ss"))
 
 
+OWN_OBJECT_WORDS = 3  # "its first Indian campus": words before the object's noun
 EXAMPLE_OBJECT_WORDS = 5  # "introduced a number of new features, like ...": the object's words
 
 
