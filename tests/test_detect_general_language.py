@@ -1122,3 +1122,28 @@ def test_an_owner_opening_its_own_tracked_object():
     assert _statuses([campus], text, organizations=orgs) == {"campus": "launched"}
     text = "Kestrel College (Norway) opened its new library on Monday."
     assert _statuses([campus], text, organizations=orgs) == {"campus": None}
+
+
+QUARRY = Claim(
+    id="quarry",
+    subject="Holm quarry, in production",
+    status="in-production",
+    aliases=("Holm quarry",),
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Stenberg will place the Holm quarry on care and maintenance in October.", "ending"),
+        ("The Holm quarry was placed on care and maintenance in May.", "discontinued"),
+        ("Operations at the Holm quarry were suspended in May.", "discontinued"),
+        ("Stenberg idled the Holm quarry last week.", "discontinued"),
+        ("Stenberg will idle the Holm quarry from June.", "ending"),
+        ("Stenberg suspended a manager at the Holm quarry.", None),
+    ],
+)
+def test_operations_suspended(sentence: str, status: str | None):
+    """A site idled, put on care and maintenance or with its operations suspended has stopped
+    working (labellers read it as an end, however temporary it is meant to be)."""
+    assert _statuses([QUARRY], sentence, organizations=("Stenberg",)) == {"quarry": status}
