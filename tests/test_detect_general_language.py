@@ -1147,3 +1147,37 @@ def test_operations_suspended(sentence: str, status: str | None):
     """A site idled, put on care and maintenance or with its operations suspended has stopped
     working (labellers read it as an end, however temporary it is meant to be)."""
     assert _statuses([QUARRY], sentence, organizations=("Stenberg",)) == {"quarry": status}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        (
+            "Stenberg officially commenced underground production at the Holm quarry.",
+            "in-production",
+        ),
+        ("First gravel production achieved at the Holm quarry on 31 July.", "in-production"),
+        ("Stenberg expects to achieve first production at the Holm quarry in 2027.", None),
+    ],
+)
+def test_production_commences(sentence: str, status: str | None):
+    """Production commenced or achieved is production under way; expected, it is a plan."""
+    quarry = Claim(
+        id="quarry",
+        subject="Holm quarry, being built",
+        status="in-development",
+        aliases=("Holm quarry",),
+    )
+    assert _statuses([quarry], sentence, organizations=("Stenberg",)) == {"quarry": status}
+
+
+def test_an_owner_delivers_its_first():
+    """ "delivers its first ... from the X": the first output handed over."""
+    mill = Claim(
+        id="mill",
+        subject="Holm mill expansion, being built",
+        status="in-development",
+        aliases=("Holm mill expansion",),
+    )
+    text = "Stenberg delivers its first gravel from the Holm mill expansion."
+    assert _statuses([mill], text, organizations=("Stenberg",)) == {"mill": "launched"}
