@@ -1673,6 +1673,7 @@ EVENT_HEADS = frozenset(
     + ("testing", "tests", "flight", "flights", "service", "operation", "operations", "line")
     + ("generation", "edition", "editions", "premiere", "opening", "debut", "rollout")
     + ("deployment", "deployments", "building", "installation", "expansion", "reopening")
+    + ("date", "dates")  # "announced the release date for the K5": the K5's own date
     + ("closure", "completion", "commissioning", "return", "resumption")
     + ("application", "applications", "request", "bid", "filing", "licence", "license")
     + ("permit", "approval", "certification")
