@@ -1185,3 +1185,26 @@ def test_an_owner_delivers_its_first():
     )
     text = "Stenberg delivers its first gravel from the Holm mill expansion."
     assert _statuses([mill], text, organizations=("Stenberg",)) == {"mill": "launched"}
+
+
+def test_a_bracketed_qualifier_of_a_tracked_name_is_optional():
+    """ "Kestrel College (Norway)" is written "Kestrel College" too; a look-alike's bracket
+    ("Kestrel Hall (film)") is what tells it apart and is never dropped."""
+    campus = Claim(
+        id="campus",
+        subject="Kestrel College campus in Bergen, being built",
+        status="in-development",
+        aliases=("Kestrel College Bergen campus", "Kestrel College (Norway)"),
+    )
+    hall = Claim(
+        id="hall",
+        subject="Kestrel Hall, a theatre being built",
+        status="in-development",
+        aliases=("Kestrel Hall",),
+        lookalikes=("Kestrel Hall (film)",),
+    )
+    orgs = ("Kestrel Group",)
+    text = "Kestrel College opened its first overseas campus in Bergen on Monday."
+    assert _statuses([campus, hall], text, organizations=orgs) == {"campus": "launched"}
+    text = "Kestrel Hall opened to the public on Monday."
+    assert _statuses([campus, hall], text, organizations=orgs) == {"hall": "launched"}

@@ -362,7 +362,7 @@ class Detector:
         }
         phrases: list[tuple[str, tuple[str, str]]] = []
         for claim in self.claims.values():
-            phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases))
+            phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases, True))
             phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
         phrases = with_leads(phrases, self.organizations)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)

@@ -3,7 +3,8 @@
 A claims file lists the names people write; these rules add the routine respellings so a
 baseline need not list every one: the acronym "EV" is also written out ("electric vehicle"), an
 owner's possessive ("Acme's first phone") also as "the Acme brand's", and a name may be preceded
-by its organisation ("Acme K1" where the file says "K1").
+by its organisation ("Acme K1" where the file says "K1"); a bracketed qualifier at a name's
+end ("(UK)") may be left out.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ _EV = re.compile(r"\bEVs?\b")
 _EV_WORDS = ("electric vehicle", "electric model")
 _LEADS = ("the", "all-new", "new")
 _POSSESSIVE = re.compile(r"^([A-Z][\w-]*)['\u2019]s\b")
+_BRACKETED = re.compile(r"^(.*\S)\s*\([^()]*\)$")  # a name and a bracketed qualifier
 
 
-def name_variants(name: str) -> set[str]:
-    """The name and its routine respellings (never fewer words of substance)."""
+def name_variants(name: str, brackets_optional: bool = False) -> set[str]:
+    """The name and its routine respellings (never fewer words of substance; with
+    `brackets_optional`, a tracked subject's name also without its bracketed qualifier: a
+    look-alike's "(film)" or "(London)" is what tells it apart, and stays)."""
     out = {name}
     for found in list(out):
         if _EV.search(found):
@@ -33,6 +37,9 @@ def name_variants(name: str) -> set[str]:
                 out.add(
                     _EV.sub(lambda m, w=words, p=plural: p if m.group().endswith("s") else w, found)
                 )
+    qualified = _BRACKETED.match(name) if brackets_optional else None
+    if qualified and len(qualified.group(1).split()) >= 2:
+        out.add(qualified.group(1))  # "University of Orla (UK)" is also written without "(UK)"
     for found in list(out):
         m = _POSSESSIVE.match(found)
         if m:
@@ -40,10 +47,10 @@ def name_variants(name: str) -> set[str]:
     return out
 
 
-def expand(names: Iterable[str]) -> list[str]:
+def expand(names: Iterable[str], brackets_optional: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for name in names:
-        for variant in sorted(name_variants(name)):
+        for variant in sorted(name_variants(name, brackets_optional)):
             seen.setdefault(variant, None)
     return list(seen)
 
