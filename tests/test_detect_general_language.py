@@ -140,6 +140,7 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("k5", "launched", "Orla debuted its K5 scooter in the US this week."),
         ("k5", "confirmed", "Orla announces release date for its new K5 scooter."),
         ("k5", "confirmed", "Orla has set a launch date for the K5 scooter: June 3."),
         ("k5", "confirmed", "The Orla K5 finally has a release date."),
@@ -1208,3 +1209,24 @@ def test_a_bracketed_qualifier_of_a_tracked_name_is_optional():
     assert _statuses([campus, hall], text, organizations=orgs) == {"campus": "launched"}
     text = "Kestrel Hall opened to the public on Monday."
     assert _statuses([campus, hall], text, organizations=orgs) == {"hall": "launched"}
+
+
+def test_two_owners_with_the_same_product_name():
+    """Two tracked "Dash bikes", Orla's and Brisk's: a sentence that names one owner speaks of
+    that owner's; a sentence that names neither speaks of neither for sure."""
+    claims = [
+        Claim(
+            id="orla-dash", subject="Orla Dash bike", status="expected", aliases=("Orla Dash bike",)
+        ),
+        Claim(
+            id="brisk-dash",
+            subject="Brisk Dash bike",
+            status="expected",
+            aliases=("Brisk Dash bike",),
+        ),
+    ]
+    both = ("Orla", "Brisk")
+    text = "Orla said on Monday that the Dash bike is now on sale. Brisk declined to comment."
+    assert _statuses(claims, text, organizations=both) == {"orla-dash": "launched"}
+    text = "Orla and Brisk spoke on Monday. The Dash bike was launched in May."
+    assert _statuses(claims, text, organizations=both) == {}

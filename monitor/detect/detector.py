@@ -1934,6 +1934,8 @@ def _a_debut_at_a_place(h: _Hit, tokens: list[Token]) -> bool:
         words = [w for w in after[k + 1 : k + 4] if w.key not in _DETERMINERS]
         if not words or words[0].key in MONTHS or words[0].key in WEEKDAYS:
             return False  # "debuted in June (at the park)": when it opened
+        if after[k + 1].key == "the" and words[0].text.isupper() and len(words[0].text) <= 3:
+            return False  # "debuted its fund in the US": a market, not a venue
         return (
             words[0].text[:1].isupper()
             and not words[0].key.isdigit()

@@ -213,7 +213,12 @@ class SignatureMatcher:
             claims = tuple(sorted({s.claim for s in top if not s.lookalike}))
             blocked = tuple(sorted({s.claim for s in top if s.lookalike}))
             if len(claims) > 1:
-                continue  # the words fit two subjects: neither is named for sure
+                # the words fit two subjects: the one whose owner this sentence names is meant
+                # ("Canary launches its XRP ETF" where Canary's and Bitwise's are tracked)
+                owned = {s.claim for s in top if not s.lookalike and _named_here(s.needs, present)}
+                if len(owned) != 1:
+                    continue  # neither is named for sure
+                claims = tuple(owned)
             if hits and hits[-1].end > start:
                 if hits[-1].end - hits[-1].start >= end - start:
                     continue
@@ -221,6 +226,11 @@ class SignatureMatcher:
             relational = any(s.relational or s.pair for s in top)  # a verb may join a pair
             hits.append(SignatureHit(start, end, claims, blocked, best, relational))
         return hits
+
+
+def _named_here(org: str, present: set[str]) -> bool:
+    """Does the sentence hold every word of the organisation `org` (empty: no owner needed)?"""
+    return bool(org) and all(fold(k) in present for k in org.split())
 
 
 def _window(
