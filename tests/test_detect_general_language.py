@@ -140,6 +140,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # announced first, approved later (a tram line, a road, a drug, a law)
+        ("line9", "approved", "The regulator approved Line 9 on Monday."),
+        ("line9", "approved", "The Line 9 tram was given the green light by the council."),
         ("k5", "launched", "Orla debuted its K5 scooter in the US this week."),
         ("k5", "confirmed", "Orla announces release date for its new K5 scooter."),
         ("k5", "confirmed", "Orla has set a launch date for the K5 scooter: June 3."),

@@ -1452,9 +1452,12 @@ class Detector:
                 and new_rank is not None
                 and new_rank < cur_rank
                 and not (status == "in-development" and claim.status in DECIDED)
+                and not (status == "approved" and claim.status == "confirmed")
             ):
                 # (work starting after a decision, "construction began" of an approved or
-                # confirmed project, goes forward, whatever order a product's life puts them in)
+                # confirmed project, goes forward, whatever order a product's life puts them in;
+                # so does an approval after an announcement: a road, a drug, a merger or a law
+                # is announced first and approved later)
                 confidence *= BACKWARD_FACTOR
                 why.append(f"step backwards from {claim.status}: needs more than this")
             if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
