@@ -140,6 +140,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # a business sold off goes on under its new owner
+        ("m2", "-", "Orla has sold off the M2 scooter business to Brisk."),
         # announced first, approved later (a tram line, a road, a drug, a law)
         ("line9", "approved", "The regulator approved Line 9 on Monday."),
         ("line9", "approved", "The Line 9 tram was given the green light by the council."),
