@@ -140,6 +140,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # a list inside a relative clause is not the subject of the verb after it
+        (
+            "k5",
+            "-",
+            "Brisk, a firm whose brands include the K5 scooter and the M2 scooter, on Thursday "
+            "announced the purchase of a bike maker.",
+        ),
         # a business sold off goes on under its new owner
         ("m2", "-", "Orla has sold off the M2 scooter business to Brisk."),
         # announced first, approved later (a tram line, a road, a drug, a law)

@@ -1217,7 +1217,7 @@ class Detector:
                     continue  # "test results for the K4 were released": results, not the K4
                 if _a_new_subject_between(m, h, tokens):
                     continue  # "near the K5 plant, the tanker has arrived": the tanker has
-                if any(t.key in RELATIVE_PRONOUNS for t in tokens[max(0, m.start - 2) : m.start]):
+                if _in_a_relative_clause(m, mentions, tokens):
                     continue  # "investors who backed the K5 went out of business": the investors
                 if m.end < h.start and _owner_of_another_noun(m, tokens):
                     continue  # "the K4's test campaign came to an end": the campaign did
@@ -1782,6 +1782,23 @@ def _examples_after_a_plural(h: _Hit, tokens: list[Token]) -> bool:
         and before.text.islower()
         and _plural(before.key)
     )
+
+
+RELATIVE_REACH = 5  # "a company whose titles include the K5, ...": words back to "whose"
+
+
+def _in_a_relative_clause(m: _Mention, mentions: list[_Mention], tokens: list[Token]) -> bool:
+    """ "investors who backed the K5", "a firm whose brands include the K5, the K6 and ...": a
+    name (or a list it belongs to) inside a relative clause is not the subject of the verb after
+    it."""
+    first = min((o.start for o in mentions if o.group == m.group), default=m.start)
+    for i in range(first - 1, max(-1, first - 1 - RELATIVE_REACH), -1):
+        key = tokens[i].key
+        if key in RELATIVE_PRONOUNS or key == "whose":
+            return True
+        if key in (",", ";", ":") or key in CLAUSE_PUNCT:
+            return False
+    return False
 
 
 def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
