@@ -1024,6 +1024,10 @@ def test_names_given_as_examples_of_the_object():
     text = "Orla has introduced new products like the K5 scooter."
     assert _statuses(claims, text) == {"k5": "launched"}
     assert _statuses(claims, "Brisk launched a scooter like the K5 scooter.") == {"k5": None}
+    text = "Orla on Saturday launched two new scooters, the K5 scooter and the M2 scooter."
+    assert _statuses(claims, text) == {"k5": "launched", "m2": "launched"}
+    text = "Orla launched two new apps, and the K5 scooter sold out."
+    assert _statuses(claims, text) == {"k5": None}
 
 
 BRENN = Claim(

@@ -1803,24 +1803,26 @@ def _in_a_relative_clause(m: _Mention, mentions: list[_Mention], tokens: list[To
 
 def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     """ "introduced new products, such as the K5", "cancelled several projects, including the
-    K5": a name given as an example of the verb's plural object (lower-case words)."""
+    K5", "launched two new schemes, the K5 and the K6": a name given as an example of the verb's
+    plural object (lower-case words), or as the object itself after a comma or a dash."""
     between = tokens[h.end : m.start]
     for k, t in enumerate(between):
-        if t.key in ("including", "like", "from"):
-            marker = 1
+        if t.key in ("including", "like", "from") or (k and t.key in (",", "-", ":")):
+            marker = 1  # "launched two new schemes, the K5 ... and ...": the names after it
         elif t.key == "such" and k + 1 < len(between) and between[k + 1].key == "as":
             marker = 2
         else:
             continue
         words = [x for x in between[:k] if x.key != ","]
         rest = between[k + marker :]
-        return (
+        if (
             0 < len(words) <= EXAMPLE_OBJECT_WORDS
             and all(x.is_word and x.text.islower() for x in words)
             and _plural(words[-1].key)
             and all(x.key in _DETERMINERS for x in rest)
             and len(rest) <= 1
-        )
+        ):
+            return True
     return False
 
 
