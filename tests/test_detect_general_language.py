@@ -1246,3 +1246,25 @@ def test_two_owners_with_the_same_product_name():
     assert _statuses(claims, text, organizations=both) == {"orla-dash": "launched"}
     text = "Orla and Brisk spoke on Monday. The Dash bike was launched in May."
     assert _statuses(claims, text, organizations=both) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        (
+            "Stenberg laid the foundation stone of the Holm mill expansion on Sunday.",
+            "in-development",
+        ),
+        ("The foundation stone of the Holm mill expansion was laid on Sunday.", "in-development"),
+        ("Stenberg will lay the foundation stone of the Holm mill expansion in May.", None),
+    ],
+)
+def test_a_foundation_stone_is_laid(sentence: str, status: str | None):
+    """Laying a foundation stone is the start of building, like breaking ground."""
+    mill = Claim(
+        id="mill",
+        subject="Holm mill expansion, announced",
+        status="confirmed",
+        aliases=("Holm mill expansion",),
+    )
+    assert _statuses([mill], sentence, organizations=("Stenberg",)) == {"mill": status}
