@@ -45,6 +45,25 @@ def test_sentences_survive_abbreviations_decimals_and_model_names():
     ]
 
 
+def test_a_number_with_thousands_separators_is_one_word():
+    """ "10,601": its comma separates no clauses (a list "2024, 2025" keeps its commas)."""
+    words = [t.text for t in tokenize("approves ₹10,601 crore plant in 2024, 2025 or $1,500,000")]
+    assert words == [
+        "approves",
+        "₹",
+        "10,601",
+        "crore",
+        "plant",
+        "in",
+        "2024",
+        ",",
+        "2025",
+        "or",
+        "$",
+        "1,500,000",
+    ]
+
+
 def test_bullets_of_a_flattened_list_end_sentences():
     """A feed's summary often flattens a list into one line: each item is its own sentence."""
     text = "\u2022 The line will close in May \u2022 Its sister route opened in 2024"
