@@ -1269,3 +1269,26 @@ def test_a_foundation_stone_is_laid(sentence: str, status: str | None):
         aliases=("Holm mill expansion",),
     )
     assert _statuses([mill], sentence, organizations=("Stenberg",)) == {"mill": status}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        (
+            "The mayor said he was glad that work on the Fjell Road bypass is starting.",
+            "in-development",
+        ),
+        ("Work begins on the Fjell Road bypass.", "in-development"),
+        ("The agency is halting work on the Fjell Road bypass and two other schemes.", "cancelled"),
+    ],
+)
+def test_work_on_a_project_starts_or_halts(sentence: str, status: str):
+    """Work starting on a project is its development; work halted on it, its cancellation (a
+    halt "for the winter only" reads the same: known miss)."""
+    road = Claim(
+        id="road",
+        subject="Fjell Road bypass, announced",
+        status="confirmed",
+        aliases=("Fjell Road bypass",),
+    )
+    assert _statuses([road], sentence, organizations=("Roads Agency",)) == {"road": status}
