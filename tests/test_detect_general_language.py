@@ -140,6 +140,7 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("vexa", "-", "Setback: regulator halts Vexa study after one case"),
         ("norway", "launched", "The Orla Norway service is live."),
         ("norway", "-", "Orla hopes the Orla Norway service will be live by May."),
         ("tarn", "approved", "Regulators approve ₹10,601 crore Tarn battery plant"),

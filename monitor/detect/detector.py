@@ -1725,6 +1725,7 @@ ABOUT_NOUNS = frozenset(
     + ("pictures", "video", "videos", "footage", "specs", "specifications", "price", "prices")
     + ("pricing", "poster", "posters", "lineup", "schedule", "figures", "results", "review")
     + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
+    + ("trial", "trials", "study", "studies")  # "the K5 trial was halted": the trial was
 )
 # After "the", words that make a time, not an object: "launched the same day", "the next week".
 TIME_AFTER_THE = frozenset(
