@@ -140,6 +140,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # a participle before the noun it describes names other things
+        ("k5", "-", "The K5 scooter did better in tests than currently approved rival scooters."),
+        ("k5", "launched", "Orla officially launched its K5 scooter."),
         ("vexa", "-", "Setback: regulator halts Vexa study after one case"),
         ("norway", "launched", "The Orla Norway service is live."),
         ("norway", "-", "Orla hopes the Orla Norway service will be live by May."),

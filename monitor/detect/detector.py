@@ -1209,6 +1209,8 @@ class Detector:
                     and not self._its_own(h, m, tokens)
                 ):
                     continue  # "the plant opened a visitor centre": it did the opening
+                if _attributive(h, tokens):
+                    continue  # "better than currently approved vaccines": it names other ones
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
                 if (
@@ -1825,6 +1827,25 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
         ):
             return True
     return False
+
+
+def _attributive(h: _Hit, tokens: list[Token]) -> bool:
+    """ "than currently approved vaccines", "the newly launched models": a participle before the
+    noun it describes (its adverb before it) says what those things are, not what the name
+    before it did."""
+    if h.end - h.start != 1 or h.start == 0 or h.end >= len(tokens):
+        return False
+    before, word, after = tokens[h.start - 1], tokens[h.start], tokens[h.end]
+    return (
+        word.key.endswith("ed")
+        and before.key.endswith("ly")
+        and after.is_word
+        and after.text.islower()
+        and after.key not in PREPOSITIONS
+        and after.key not in MODIFIER_PREPOSITIONS
+        and after.key not in _DETERMINERS  # "officially launched its campus": its object
+        and after.key not in ("and", "or", "but", "as", "by", "last", "this", "next", "our")
+    )
 
 
 def _plural(word: str) -> bool:
