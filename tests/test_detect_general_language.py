@@ -140,6 +140,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("k5", "cancelled", "Orla announced the termination of its K5 scooter program."),
+        ("k5", "cancelled", "Orla has stopped most development of the K5 scooter."),
+        ("k5", "cancelled", "Orla has decided to discontinue the development of the K5 scooter."),
         # a participle before the noun it describes names other things
         ("k5", "-", "The K5 scooter did better in tests than currently approved rival scooters."),
         ("k5", "launched", "Orla officially launched its K5 scooter."),
