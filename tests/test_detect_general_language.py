@@ -1301,3 +1301,18 @@ def test_work_on_a_project_starts_or_halts(sentence: str, status: str):
         aliases=("Fjell Road bypass",),
     )
     assert _statuses([road], sentence, organizations=("Roads Agency",)) == {"road": status}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Orla said it will not pursue the Orla Norway service for now.", "cancelled"),
+        ("The regulator has decided not to develop the Orla Norway service.", "cancelled"),
+        ("The government banned the Orla Norway service on Friday.", "cancelled"),
+        ("A new law prohibiting the Orla Norway service was signed on Friday.", "cancelled"),
+        ("Orla hopes the Orla Norway service will not be banned.", None),
+    ],
+)
+def test_a_plan_given_up_or_banned(sentence: str, status: str | None):
+    """A plan no longer pursued, or banned by those who decide, is cancelled."""
+    assert _statuses([CLAIMS["norway"]], sentence) == {"norway": status}
