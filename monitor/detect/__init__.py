@@ -11,9 +11,13 @@ from .lexicon import Lexicon, LexiconError, load_lexicon
 
 DETECTOR_VERSION = "rules-11"
 # rules-11: a stage told in the past is dated by its nearest date, a report dated by its year
-# alone is compared at that precision, bullets end sentences, "will end"; coordinated names with
-# describing words, examples of a plural object ("such as", "including"); restarts ("restarted",
-# "back online", "resumed operations"); "No. 2" is a number and "40-year-old" an age;
+# alone is compared at that precision, bullets end sentences, a number with thousands separators
+# is one word, "No. 2" is a number and "40-year-old" an age; coordinated names with describing
+# words, examples of a plural object, an owner opening "its ... campus", relative clauses,
+# attributive participles, trials; bracketed qualifiers optional, two owners of one product
+# name; an approval after an announcement goes forward; restarts, a run's end, clearances,
+# shooting, suspensions, production commenced, work starting or halted, foundation stones,
+# services live, programmes terminated, plans given up or banned, "will end";
 # rules-10: a possessive of another organisation of the baseline is another owner's;
 # rules-9: passives and a subject of its own after a comma, attributions at a sentence's end,
 # "upcoming", premieres and introductions like debuts, an ampersand inside a name, services
