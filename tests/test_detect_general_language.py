@@ -140,6 +140,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("line9", "launched", "The first Line 9 trams have gone into operation."),
+        ("line9", "-", "The Line 9 trams will go into operation in May."),
         ("k5", "cancelled", "Orla announced the termination of its K5 scooter program."),
         ("k5", "cancelled", "Orla has stopped most development of the K5 scooter."),
         ("k5", "cancelled", "Orla has decided to discontinue the development of the K5 scooter."),
