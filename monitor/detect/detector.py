@@ -1161,6 +1161,61 @@ class Detector:
                 return f"its owner is the subject, {subject.text!r}"
         return ""
 
+    def _object_distance(
+        self,
+        h: _Hit,
+        cue: _Cue,
+        m: _Mention,
+        mentions: list[_Mention],
+        tokens: list[Token],
+        clause: int,
+    ) -> int | None:
+        """How far a name after the cue is, as the cue's object; None when it is not the
+        cue's object at all."""
+        d = m.start - h.end
+        if _verb_cue(h, tokens) and _an_example_of_the_object(h, m, tokens):
+            return min(d, AFTER_WINDOW)  # "introduced new products, such as the K5"
+        if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
+            (o.claims or o.blocked) and o.end <= h.start and o.clause == clause for o in mentions
+        ):
+            return None  # "Meteor Lake-S Canceled: Arrow Lake to replace it": the label's
+        if (
+            _passive(h, tokens)
+            and tokens[h.end].key in MODIFIER_PREPOSITIONS
+            and _a_noun_subject(h, tokens)
+        ):
+            return None  # "a decision was unveiled for the K5": the decision was
+        if (
+            _verb_cue(h, tokens) or (h.end < len(tokens) and tokens[h.end].key == "of")
+        ) and _object_before(h, m, tokens):
+            return None  # "launched a new app for K5 owners": the app, not the K5
+        if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
+            return None  # "pulled out of the show where the K5 was due": another clause
+        if (
+            cue.status not in SAYING_STATUSES
+            and tokens[h.end].key == "that"
+            and h.end + 1 < len(tokens)
+            and tokens[h.end + 1].key in _DETERMINERS
+        ):
+            return None  # "concluded that the K5 needed ...": what was concluded
+        if d <= AFTER_WINDOW and (
+            h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
+        ):
+            pass  # within reach, no comma: its object
+        elif _appositive_object(h, m, tokens):
+            d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
+        elif cue.kind == "status" and _place_of(h, m, tokens):
+            pass  # "began production of its new chip at the Aarhus plant"
+        elif cue.kind == "status" and _infinitive_object(h, m, tokens):
+            pass  # "reached a deal with three shops to sell the K5"
+        elif _named_head(h, m, tokens, self._nouns):
+            pass  # "the premiere of the long-awaited film 'K5'"
+        elif d > AFTER_WINDOW or (
+            h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
+        ):
+            return None  # "with the old ones now retired, the X will ...": not its object
+        return d
+
     def _its_own(self, h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
         """ "the University of X opened its first campus in Y", where the campus is what is
         tracked under the university's name: an object "its ... campus" whose noun is a head
@@ -1233,50 +1288,10 @@ class Detector:
                 if m.via and h.start - _past_aside(m.end, tokens) > ANAPHOR_WINDOW:
                     continue  # "the site ..., and comes weeks after the regulator accepted ..."
             elif m.start >= h.end:
-                d, side = m.start - h.end, 1
-                if _verb_cue(h, tokens) and _an_example_of_the_object(h, m, tokens):
-                    d = min(d, AFTER_WINDOW)  # "introduced new products, such as the K5"
-                else:
-                    if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
-                        (o.claims or o.blocked) and o.end <= h.start and o.clause == clause
-                        for o in mentions
-                    ):
-                        continue  # "Meteor Lake-S Canceled: Arrow Lake to replace it": the label's
-                    if (
-                        _passive(h, tokens)
-                        and tokens[h.end].key in MODIFIER_PREPOSITIONS
-                        and _a_noun_subject(h, tokens)
-                    ):
-                        continue  # "a decision was unveiled for the K5": the decision was
-                    if (
-                        _verb_cue(h, tokens) or (h.end < len(tokens) and tokens[h.end].key == "of")
-                    ) and _object_before(h, m, tokens):
-                        continue  # "launched a new app for K5 owners": the app, not the K5
-                    if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
-                        continue  # "pulled out of the show where the K5 was due": another clause
-                    if (
-                        cue.status not in SAYING_STATUSES
-                        and tokens[h.end].key == "that"
-                        and h.end + 1 < len(tokens)
-                        and tokens[h.end + 1].key in _DETERMINERS
-                    ):
-                        continue  # "concluded that the K5 needed ...": what was concluded
-                    if d <= AFTER_WINDOW and (
-                        h.start == 0 or all(t.key != "," for t in tokens[h.end : m.start])
-                    ):
-                        pass  # within reach, no comma: its object
-                    elif _appositive_object(h, m, tokens):
-                        d = min(d, AFTER_WINDOW)  # "released its new game, 'K5,' in May"
-                    elif cue.kind == "status" and _place_of(h, m, tokens):
-                        pass  # "began production of its new chip at the Aarhus plant"
-                    elif cue.kind == "status" and _infinitive_object(h, m, tokens):
-                        pass  # "reached a deal with three shops to sell the K5"
-                    elif _named_head(h, m, tokens, self._nouns):
-                        pass  # "the premiere of the long-awaited film 'K5'"
-                    elif d > AFTER_WINDOW or (
-                        h.start > 0 and any(t.key == "," for t in tokens[h.end : m.start])
-                    ):
-                        continue  # "with the old ones now retired, the X will ...": not its object
+                reach = self._object_distance(h, cue, m, mentions, tokens, clause)
+                if reach is None:
+                    continue
+                d, side = reach, 1
             else:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
             if best is None or (d, side) < best[:2]:
@@ -1799,7 +1814,7 @@ def _in_a_relative_clause(m: _Mention, mentions: list[_Mention], tokens: list[To
         key = tokens[i].key
         if key in RELATIVE_PRONOUNS or key == "whose":
             return True
-        if key in (",", ";", ":") or key in CLAUSE_PUNCT:
+        if key == "," or key in CLAUSE_PUNCT:
             return False
     return False
 
@@ -2522,10 +2537,10 @@ def _future_timing(
         # a stage told in the past is dated by its own date, the nearest: "kicked off on
         # July 16 and runs until January" (a present or a noun stage may point anywhere ahead)
         dated = [min(dated, key=lambda d: h.start - d[0] if d[0] < h.start else d[0] - h.end)]
-    # a report dated only by its year or month is compared at that precision
     for idx, t in dated:
         if t.year_assumed and past:
             continue  # "debuted in January", told in April: last January
+        # a report dated only by its year or month is compared at that precision
         precision = min(len(t.value[:7]), len(pub_key))
         if t.value[:precision] > pub_key[:precision] and not (
             len(t.value) == 7
