@@ -140,6 +140,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # what is revealed is a date, a cast: not the subject itself
+        ("hall", "-", "The opening date for Harbour Hall has been revealed."),
+        ("hall", "-", "Harbour Hall reveals full cast for its first season"),
+        ("hall", "launched", "Harbour Hall was handed over on schedule."),
         ("line9", "launched", "The first Line 9 trams have gone into operation."),
         ("line9", "-", "The Line 9 trams will go into operation in May."),
         ("k5", "cancelled", "Orla announced the termination of its K5 scooter program."),

@@ -1264,6 +1264,8 @@ class Detector:
                     and not self._its_own(h, m, tokens)
                 ):
                     continue  # "the plant opened a visitor centre": it did the opening
+                if _an_object_noun_follows(h, tokens):
+                    continue  # "Swept Away reveals full cast": the cast is what was revealed
                 if _attributive(h, tokens):
                     continue  # "better than currently approved vaccines": it names other ones
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
@@ -1744,6 +1746,11 @@ ABOUT_NOUNS = frozenset(
     + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
     + ("trial", "trials", "study", "studies")  # "the K5 trial was halted": the trial was
 )
+# Things a verb may show or release about a subject, named right after the verb: the subject
+# before the verb is then its agent ("Swept Away reveals full cast", "X unveils progress report").
+OBJECT_NOUNS = ABOUT_NOUNS | frozenset(
+    ("cast", "information", "report", "plans", "plan", "roadmap", "logo")
+)
 # After "the", words that make a time, not an object: "launched the same day", "the next week".
 TIME_AFTER_THE = frozenset(
     ("same", "following", "next", "previous", "first", "last", "day", "week", "month", "year")
@@ -1861,6 +1868,15 @@ def _attributive(h: _Hit, tokens: list[Token]) -> bool:
         and after.key not in _DETERMINERS  # "officially launched its campus": its object
         and after.key not in ("and", "or", "but", "as", "by", "last", "this", "next", "our")
     )
+
+
+def _an_object_noun_follows(h: _Hit, tokens: list[Token]) -> bool:
+    """ "reveals full cast", "unveils progress report": a thing shown or released, named right
+    after the verb (a preposition first makes it a time or a place: "handed over on schedule")."""
+    after = tokens[h.end : h.end + 2]
+    if not after or not after[0].is_word or after[0].key in PREPOSITIONS:
+        return False
+    return any(t.key in OBJECT_NOUNS for t in after)
 
 
 def _plural(word: str) -> bool:
@@ -2486,9 +2502,11 @@ def _event_between(h: _Hit, tokens: list[Token], span: tuple[int, int]) -> str:
     if span[1] <= h.start:
         # "the May 8 opening of the X is confirmed": the event named just before the subject
         i = span[0] - 1
-        while i >= 0 and span[0] - i <= 3 and tokens[i].key != "of" and tokens[i].is_word:
+        while (
+            i >= 0 and span[0] - i <= 3 and tokens[i].key not in ("of", "for") and tokens[i].is_word
+        ):
             i -= 1  # "the", "its", a name's first word the mention left out
-        if i >= 1 and tokens[i].key == "of" and tokens[i - 1].key in EVENT_NOUNS:
+        if i >= 1 and tokens[i].key in ("of", "for") and tokens[i - 1].key in EVENT_NOUNS:
             return tokens[i - 1].text
     return ""
 
