@@ -1295,11 +1295,13 @@ def test_a_foundation_stone_is_laid(sentence: str, status: str | None):
         ),
         ("Work begins on the Fjell Road bypass.", "in-development"),
         ("The agency is halting work on the Fjell Road bypass and two other schemes.", "cancelled"),
+        ("Fjell Road bypass consultation launched today", None),
     ],
 )
-def test_work_on_a_project_starts_or_halts(sentence: str, status: str):
+def test_work_on_a_project_starts_or_halts(sentence: str, status: str | None):
     """Work starting on a project is its development; work halted on it, its cancellation (a
-    halt "for the winter only" reads the same: known miss)."""
+    halt "for the winter only" reads the same: known miss); a consultation about it launched is
+    the consultation's start."""
     road = Claim(
         id="road",
         subject="Fjell Road bypass, announced",

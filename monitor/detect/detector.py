@@ -1745,6 +1745,7 @@ ABOUT_NOUNS = frozenset(
     + ("pricing", "poster", "posters", "lineup", "schedule", "figures", "results", "review")
     + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
     + ("trial", "trials", "study", "studies")  # "the K5 trial was halted": the trial was
+    + ("consultation", "consultations", "inquiry", "investigation")
 )
 # Things a verb may show or release about a subject, named right after the verb: the subject
 # before the verb is then its agent ("Swept Away reveals full cast", "X unveils progress report").
