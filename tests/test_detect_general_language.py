@@ -1324,3 +1324,25 @@ def test_work_on_a_project_starts_or_halts(sentence: str, status: str | None):
 def test_a_plan_given_up_or_banned(sentence: str, status: str | None):
     """A plan no longer pursued, or banned by those who decide, is cancelled."""
     assert _statuses([CLAIMS["norway"]], sentence) == {"norway": status}
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Fjord FC made their debut on Friday with a 2-0 win.", "launched"),
+        ("Fjord FC made its official league debut on Sunday.", "launched"),
+        ("Fjord FC won its first-ever game on Saturday.", "launched"),
+        ("Fjord FC played its inaugural match on Saturday.", "launched"),
+        ("Fjord FC will make their debut in March.", None),
+    ],
+)
+def test_a_new_team_plays_its_first_game(sentence: str, status: str | None):
+    """A team, a league or a show that made its debut, or played its first-ever or inaugural
+    game, has started (a debut "in the League" reads as a showing in a place: known miss)."""
+    team = Claim(
+        id="team",
+        subject="Fjord FC, a new football club",
+        status="confirmed",
+        aliases=("Fjord FC",),
+    )
+    assert _statuses([team], sentence, organizations=("Fjord League",)) == {"team": status}
