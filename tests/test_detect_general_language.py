@@ -140,6 +140,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("tarn", "cancelled", "Orla cancelled plans to build the Tarn battery plant."),
+        ("tarn", "-", "Orla cancelled plans to expand the Tarn battery plant."),
         # what is revealed is a date, a cast: not the subject itself
         ("hall", "-", "The opening date for Harbour Hall has been revealed."),
         ("hall", "-", "Harbour Hall reveals full cast for its first season"),

@@ -1191,6 +1191,11 @@ class Detector:
             return None  # "launched a new app for K5 owners": the app, not the K5
         if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
             return None  # "pulled out of the show where the K5 was due": another clause
+        if any(
+            tokens[i].key == "to" and tokens[i + 1].key in GROWTH_VERBS
+            for i in range(h.end, m.start - 1)
+        ):
+            return None  # "cancelled plans to expand the K5 plant": the expansion, not the plant
         if (
             cue.status not in SAYING_STATUSES
             and tokens[h.end].key == "that"
@@ -1747,6 +1752,8 @@ ABOUT_NOUNS = frozenset(
     + ("trial", "trials", "study", "studies")  # "the K5 trial was halted": the trial was
     + ("consultation", "consultations", "inquiry", "investigation")
 )
+# Verbs that grow what they take: a plan "to expand the plant" is the expansion's, not the plant's.
+GROWTH_VERBS = frozenset({"expand", "extend", "enlarge", "upgrade", "widen", "renovate", "double"})
 # Things a verb may show or release about a subject, named right after the verb: the subject
 # before the verb is then its agent ("Swept Away reveals full cast", "X unveils progress report").
 OBJECT_NOUNS = ABOUT_NOUNS | frozenset(
