@@ -140,6 +140,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        ("norway", "launched", "Riders can now use the Orla Norway service across Oslo."),
+        ("norway", "launched", "The Orla Norway service is now open to all riders."),
+        # people the name only qualifies do the verb: "owners of the K5 can now use ..."
+        ("k5", "-", "Owners of the K5 scooter can now use the Nordmart network."),
         ("tarn", "cancelled", "Orla cancelled plans to build the Tarn battery plant."),
         ("tarn", "-", "Orla cancelled plans to expand the Tarn battery plant."),
         # what is revealed is a date, a cast: not the subject itself

@@ -1271,6 +1271,12 @@ class Detector:
                     continue  # "the plant opened a visitor centre": it did the opening
                 if _an_object_noun_follows(h, tokens):
                     continue  # "Swept Away reveals full cast": the cast is what was revealed
+                if _people_of(m, tokens) and (
+                    tokens[h.start].key in VERB_HELPERS
+                    or tokens[h.start].key in ("can", "could")
+                    or _verb_cue(h, tokens)
+                ):
+                    continue  # "owners of the K5 can now use the network": the owners can
                 if _attributive(h, tokens):
                     continue  # "better than currently approved vaccines": it names other ones
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
@@ -1885,6 +1891,20 @@ def _an_object_noun_follows(h: _Hit, tokens: list[Token]) -> bool:
     if not after or not after[0].is_word or after[0].key in PREPOSITIONS:
         return False
     return any(t.key in OBJECT_NOUNS for t in after)
+
+
+PEOPLE_NOUNS = frozenset(
+    ("owners", "drivers", "users", "customers", "buyers", "riders", "passengers", "members")
+    + ("holders", "fans", "subscribers", "players", "viewers", "residents", "workers")
+)
+
+
+def _people_of(m: _Mention, tokens: list[Token]) -> bool:
+    """ "owners of the K5", "fans of the K5 show": people the name only qualifies."""
+    i = m.start - 1
+    if i >= 0 and tokens[i].key in _DETERMINERS:
+        i -= 1
+    return i >= 1 and tokens[i].key == "of" and tokens[i - 1].key in PEOPLE_NOUNS
 
 
 def _plural(word: str) -> bool:
