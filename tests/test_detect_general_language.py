@@ -140,6 +140,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # "will ... today": it happens on the report's own day
+        ("k5", "launched", "The K5 scooter will be released today in Oslo."),
+        ("k5", "-", "The K5 scooter will be released tomorrow."),
+        ("k5", "launched", "The K5 scooter is out in Spain today."),
+        ("k5", "-", "The K5 scooter is out of stock."),
         ("norway", "launched", "Riders can now use the Orla Norway service across Oslo."),
         ("norway", "launched", "The Orla Norway service is now open to all riders."),
         # people the name only qualifies do the verb: "owners of the K5 can now use ..."

@@ -2509,6 +2509,10 @@ def _qualify(
             out.setdefault("future", repr(o.text))  # "first launch planned for July"
         if "hedges" in kinds and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER):
             out.setdefault("hedge", repr(o.text))
+    if out.get("future", "").strip("'").lower() in ("will", "will be") and any(
+        t.key in ("today", "tonight") and clause_of[i] == clause for i, t in enumerate(tokens)
+    ):
+        del out["future"]  # "will be released today": it happens on the report's own day
     return out
 
 
