@@ -140,6 +140,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "launched", "Customers began receiving the Orla K5 last week."),
         ("k5", "launched", "The Orla K5 arrived in shops on Monday."),
         ("k5", "launched", "The K5 scooter dropped on Friday."),
+        # "planned" before its noun describes it; after the verb's object it makes a plan
+        ("k5", "cancelled", "Orla scraps planned K5 scooter"),
+        ("k5", "-", "The first K5 scooter launch planned for July was cancelled."),
         # "will ... today": it happens on the report's own day
         ("k5", "launched", "The K5 scooter will be released today in Oslo."),
         ("k5", "-", "The K5 scooter will be released tomorrow."),

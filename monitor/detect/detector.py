@@ -1907,6 +1907,23 @@ def _people_of(m: _Mention, tokens: list[Token]) -> bool:
     return i >= 1 and tokens[i].key == "of" and tokens[i - 1].key in PEOPLE_NOUNS
 
 
+def _before_its_noun(o: _Hit, tokens: list[Token]) -> bool:
+    """ "scrap planned 600MW expansion": a participle before the noun it describes, not a plan
+    told of the verb before it ("first launch planned for July")."""
+    nxt = tokens[o.end] if o.end < len(tokens) else None
+    return (
+        nxt is not None
+        and nxt.is_word
+        and nxt.key not in PREPOSITIONS
+        and nxt.key not in MODIFIER_PREPOSITIONS
+        and nxt.key not in ("by", "until", "as", "and", "or", "but")
+        and nxt.key not in ("next", "this", "later", "soon", "early", "late", "mid", "within")
+        and nxt.key not in MONTHS
+        and nxt.key not in WEEKDAYS
+        and not (nxt.key.isdigit() and len(nxt.key) == 4)  # "expected next year", "planned 2027"
+    )
+
+
 def _plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
@@ -2454,7 +2471,10 @@ def _qualify(
                 and not _after_a_cause(o, tokens)
                 and (
                     any(c.kind == "timing" for c in o.cues)
-                    or "".join(phrase_keys(o.text)) in PLANNED_WORDS
+                    or (
+                        "".join(phrase_keys(o.text)) in PLANNED_WORDS
+                        and not _before_its_noun(o, tokens)
+                    )
                 )
             ):
                 out.setdefault("future", repr(o.text))
