@@ -335,8 +335,8 @@ class Detector:
         self._company = COMPANY | orgs
         self._lead_words = LEAD_WORDS | orgs
         self._coordination = COORDINATION | orgs
-        self._nouns = GENERIC_NOUNS | head_nouns(self.claims.values())
         self._heads_of = {c.id: head_nouns((c,)) for c in self.claims.values()}
+        self._nouns = GENERIC_NOUNS.union(*self._heads_of.values())
         self._may_refer = _may_refer(self._nouns)
         # a subject's own words (its description and names), and with its look-alikes' too
         self._own_words = {
@@ -1877,8 +1877,7 @@ def _attributive(h: _Hit, tokens: list[Token]) -> bool:
         and before.key.endswith("ly")
         and after.is_word
         and after.text.islower()
-        and after.key not in PREPOSITIONS
-        and after.key not in MODIFIER_PREPOSITIONS
+        and after.key not in ANY_PREPOSITION
         and after.key not in _DETERMINERS  # "officially launched its campus": its object
         and after.key not in ("and", "or", "but", "as", "by", "last", "this", "next", "our")
     )
@@ -1914,8 +1913,7 @@ def _before_its_noun(o: _Hit, tokens: list[Token]) -> bool:
     return (
         nxt is not None
         and nxt.is_word
-        and nxt.key not in PREPOSITIONS
-        and nxt.key not in MODIFIER_PREPOSITIONS
+        and nxt.key not in ANY_PREPOSITION
         and nxt.key not in ("by", "until", "as", "and", "or", "but")
         and nxt.key not in ("next", "this", "later", "soon", "early", "late", "mid", "within")
         and nxt.key not in MONTHS
@@ -1998,6 +1996,8 @@ DASH_ASIDE = 8  # words a pair of dashes may hold and still be an aside
 
 ASIDE_WORDS = frozenset({",", "however", "though", "too", "also", "then", "now"})
 PREPOSITIONS = frozenset({"at", "in", "on", "of", "for", "from", "to", "with", "by", "near"})
+# Either list: a word that opens a phrase of its own, not a noun or its describing word.
+ANY_PREPOSITION = PREPOSITIONS | MODIFIER_PREPOSITIONS
 APPOSITIVE_OBJECT_WORDS = 8  # words of the description before an appositive name
 
 
@@ -2307,8 +2307,7 @@ def _coordinated(between: list[Token], coordination: frozenset[str]) -> bool:
             not (t.is_word and t.text.islower())
             or t.key in coordination
             or t.key in VERB_HELPERS
-            or t.key in PREPOSITIONS
-            or t.key in MODIFIER_PREPOSITIONS
+            or t.key in ANY_PREPOSITION
         ):
             break  # "the introduction of GenMoji": a phrase of its own, not a description
         k -= 1
