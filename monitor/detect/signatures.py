@@ -184,14 +184,12 @@ class SignatureMatcher:
             k[-1:] == "s" and fold(k) in by_anchor for k in raw
         ):
             return []  # no anchor word: nothing to look at
-        keys = [fold(t.key) if t.is_word else t.key for t in tokens]
+        folded = _FOLDED.get  # fold() without a call per word: most words are memoised
+        keys = [(folded(t.key) or fold(t.key)) if t.is_word else t.key for t in tokens]
         present = set(keys)
         found: dict[tuple[int, int], list[Signature]] = {}
-        for i, key in enumerate(keys):
-            sigs = by_anchor.get(key)
-            if not sigs:
-                continue
-            for sig in sigs:
+        for i in [i for i, key in enumerate(keys) if key in by_anchor]:
+            for sig in by_anchor[keys[i]]:
                 if not sig.words <= present:
                     continue  # a word of the name is missing from the whole sentence
                 if sig.needs and sig.needs not in named_orgs:
