@@ -793,6 +793,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # a place of a market's name in a list after its preposition
+        ("norway", "launched", "Orla launched in Sweden, Denmark and Norway last week."),
+        ("norway", "launched", "Orla has arrived in Finland, Iceland, and Norway"),
+        ("norway", "-", "Orla plans to launch in Sweden, Denmark and Norway next year."),
+        ("norway", "-", "Orla opened in Denmark and Sweden, and a depot was approved in Norway."),
+        (
+            "norway",
+            "-",
+            "Orla scooters are sold in Sweden and Norway, and a rival was approved last week.",
+        ),
         (
             "k5",
             "-",

@@ -259,6 +259,7 @@ class _Mention:
     soft: bool = False  # found by its words in another order: cue words inside it still count
     replaced: tuple[_Mention, ...] = ()  # the exact names a soft one took the place of
     relational: bool = False  # a soft name like "Acme in Norway", which a verb may split
+    listed_from: int = -1  # "Acme launched in Chad and Norway": where "Acme" of Norway's name is
 
 
 @dataclass(frozen=True, slots=True)
@@ -906,6 +907,7 @@ class Detector:
                         soft=True,
                         replaced=tuple(inside),
                         relational=hit.relational,
+                        listed_from=hit.listed_from,
                     )
                 )
             out.sort(key=lambda m: m.start)
@@ -1255,7 +1257,11 @@ class Detector:
                 continue
             if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS:
                 continue  # "released the K5 trailer", "revealed K5 tour dates": the trailer did
-            if m.end <= h.start:
+            if m.listed_from >= 0:
+                if not m.listed_from <= h.start < h.end <= m.start:
+                    continue  # a place in a list takes only the verb of its own name
+                d, side = 0, 0  # "Acme launched in Chad and Norway": between the name's parts
+            elif m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
                 if tokens[h.end - 1].key == "of":

@@ -80,6 +80,7 @@ class Signature:
     needs: str = ""  # an organisation the report must name for this signature to count
     relational: bool = False  # "Acme in Norway": a verb may stand between its two sides
     relation: str = ""  # its preposition, which a window using that room must hold
+    place: frozenset[str] = frozenset()  # the words after the preposition ("norway")
     pair: bool = False  # two names joined by a dash: the clause may hold words between them
 
     @property
@@ -113,8 +114,13 @@ def signature_of(
     if len(distinct) < 2:
         return None
     anchor = _anchor(distinct)
-    relation = next((k for k in phrase_keys(name) if k in RELATIONS), "")
-    return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation)
+    keys = phrase_keys(name)
+    at = next((i for i, k in enumerate(keys) if k in RELATIONS), -1)
+    relation = keys[at] if at >= 0 else ""
+    place = frozenset(fold(k) for k in keys[at + 1 :] if k not in FILLER) if at >= 0 else distinct
+    if place == distinct:
+        place = frozenset()  # no place of its own ("in" opens the name)
+    return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation, place)
 
 
 def without_organization(name: str, organizations: Iterable[str]) -> tuple[str, str] | None:
@@ -142,6 +148,7 @@ class SignatureHit:
     blocked: tuple[str, ...]
     size: int  # words in the signature
     relational: bool = False  # a name like "Acme in Norway": "Acme launches in Norway" says it
+    listed_from: int = -1  # a place named in a list: where the rest of its name stands
 
 
 class SignatureMatcher:
@@ -188,6 +195,7 @@ class SignatureMatcher:
         keys = [(folded(t.key) or fold(t.key)) if t.is_word else t.key for t in tokens]
         present = set(keys)
         found: dict[tuple[int, int], list[Signature]] = {}
+        listed_from: dict[tuple[int, int], int] = {}
         for i in [i for i, key in enumerate(keys) if key in by_anchor]:
             for sig in by_anchor[keys[i]]:
                 if not sig.words <= present:
@@ -202,6 +210,11 @@ class SignatureMatcher:
                     and sig.relation not in keys[span[0] : span[1]]
                 ):
                     span = None  # the room a relational name has is for "launches in"
+                if span is None and sig.place:
+                    listed = _listed(keys, tokens, i, sig)
+                    if listed is not None:
+                        span = listed[:2]
+                        listed_from[span] = listed[2]
                 if span is not None:
                     found.setdefault(span, []).append(sig)
         hits: list[SignatureHit] = []
@@ -222,13 +235,58 @@ class SignatureMatcher:
                     continue
                 hits.pop()
             relational = any(s.relational or s.pair for s in top)  # a verb may join a pair
-            hits.append(SignatureHit(start, end, claims, blocked, best, relational))
+            hits.append(
+                SignatureHit(
+                    start, end, claims, blocked, best, relational, listed_from.get((start, end), -1)
+                )
+            )
         return hits
 
 
 def _named_here(org: str, present: set[str]) -> bool:
     """Does the sentence hold every word of the organisation `org` (empty: no owner needed)?"""
     return bool(org) and all(fold(k) in present for k in org.split())
+
+
+LIST_REACH = 16  # words a list of places may run to ("in Chad, Botswana, ... and Norway")
+LIST_WORDS = frozenset({",", "and", "&", "or", "the"})
+
+
+def _listed(
+    keys: Sequence[str], tokens: Sequence[Token], at: int, sig: Signature
+) -> tuple[int, int, int] | None:
+    """ "Acme launched in Chad, Botswana and Norway": the place of a relational name ("Acme in
+    Norway") named in a list after its preposition, the rest of the name before it within the
+    usual room. The span is the place alone (each place of the list is a subject of its own),
+    with where the rest of the name begins."""
+    lo = max(0, at - LIST_REACH)
+    hi = min(len(keys), at + LIST_REACH + 1)
+    for j in range(at - 1, lo - 1, -1):
+        if keys[j] in CLAUSE_BREAKS:
+            lo = j + 1
+            break
+    for j in range(at + 1, hi):
+        if keys[j] in CLAUSE_BREAKS:
+            hi = j
+            break
+    size = len(sig.place)
+    rest = sig.words - sig.place
+    for p in range(lo, hi - size + 1):
+        if frozenset(keys[p : p + size]) != sig.place:
+            continue
+        r = p - 1
+        items = 0
+        while r >= lo and keys[r] != sig.relation:
+            if keys[r] not in LIST_WORDS and not tokens[r].text[:1].isupper():
+                break
+            items += keys[r] not in LIST_WORDS
+            r -= 1
+        if r < lo or keys[r] != sig.relation or not items:
+            continue  # not in a list after the preposition (a plain window covers "in Norway")
+        first = max(lo, r - len(rest) - EXTRA_WORDS - 1)
+        if rest <= set(keys[first:r]):
+            return (p, p + size, next(j for j in range(first, r) if keys[j] in rest))
+    return None
 
 
 def _window(
