@@ -793,6 +793,15 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # an end on its way: in progress or still to come
+        ("m2", "ending", "The M2 scooter is being discontinued, Orla said."),
+        ("m2", "ending", "Orla is discontinuing the M2 scooter in Europe."),
+        ("m2", "ending", "Orla will no longer be selling the M2 scooter after June."),
+        ("m2", "ending", "The M2 scooter will no longer be offered."),
+        ("m2", "ending", "Orla is taking the M2 scooter off the market."),
+        ("m2", "discontinued", "Orla took the M2 scooter off the market in March."),
+        ("m2", "discontinued", "The M2 scooter can no longer be sold in Norway."),
+        ("m2", "-", "After discontinuing the M1 scooter last year, Orla built the M2 scooter."),
         # a place of a market's name in a list after its preposition
         ("norway", "launched", "Orla launched in Sweden, Denmark and Norway last week."),
         ("norway", "launched", "Orla has arrived in Finland, Iceland, and Norway"),

@@ -1376,6 +1376,9 @@ class Detector:
                 # "handed over the seventh Skua-class ferry": a series already running goes on
                 why.append("a later one of a series already running -> nothing new")
                 return cand
+            if status == "discontinued" and h.start > 0 and tokens[h.start - 1].key == "being":
+                status = "ending"  # "the K4 is being discontinued": on its way out, not gone
+                why.append("in progress ('being') -> ending")
             if status == "discontinued" and claim.status == "ending":
                 # "shuttered 255 locations", "255 Nordmart stores closed for good": some of
                 # them, while the rest wind down
