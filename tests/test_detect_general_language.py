@@ -793,6 +793,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # a doubt in a new clause after the cue is the new clause's
+        (
+            "k5",
+            "launched",
+            "The Orla K5 has finally arrived in stores and it may well be the scooter of the year.",
+        ),
+        ("k5", "approved", "The Orla K5 was approved by the regulator, and may be sold from June."),
         # an end on its way: in progress or still to come
         ("m2", "ending", "The M2 scooter is being discontinued, Orla said."),
         ("m2", "ending", "Orla is discontinuing the M2 scooter in Europe."),

@@ -2535,13 +2535,29 @@ def _qualify(
             and "".join(phrase_keys(o.text)) in PLANNED_WORDS
         ):
             out.setdefault("future", repr(o.text))  # "first launch planned for July"
-        if "hedges" in kinds and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER):
+        if (
+            "hedges" in kinds
+            and gap <= (HEDGE_BEFORE if before else HEDGE_AFTER)
+            and (before or not _a_new_subject_after(h.end, o.start, tokens))
+        ):
             out.setdefault("hedge", repr(o.text))
     if out.get("future", "").strip("'").lower() in ("will", "will be") and any(
         t.key in ("today", "tonight") and clause_of[i] == clause for i, t in enumerate(tokens)
     ):
         del out["future"]  # "will be released today": it happens on the report's own day
     return out
+
+
+SUBJECT_PRONOUNS = frozenset(("it", "it's", "they", "he", "she", "we", "i", "you", "this"))
+
+
+def _a_new_subject_after(start: int, end: int, tokens: list[Token]) -> bool:
+    """ "X has arrived in stores and it might be my favourite": a conjunction and a pronoun
+    between a cue and a later word open a new clause, whose doubt is not the cue's."""
+    return any(
+        tokens[i].key in ("and", "but") and tokens[i + 1].key in SUBJECT_PRONOUNS
+        for i in range(start, end - 1)
+    )
 
 
 # Things that belong to a subject and can be announced, confirmed or shown in its stead.
