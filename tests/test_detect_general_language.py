@@ -793,6 +793,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # a relative clause states a fact, whatever the condition around it
+        ("k5", "launched", "If you count the Orla K5, which was launched in May, Orla sells four."),
+        ("k5", "-", "If the Orla K5 is launched in May, rivals will cut their prices."),
         # a doubt in a new clause after the cue is the new clause's
         (
             "k5",

@@ -2519,7 +2519,7 @@ def _qualify(
         if "neg_pre" in kinds and not before and _reports_a_clause(h, tokens):
             # "announced that the X is not ready": what is confirmed is a setback
             out.setdefault("negation", repr(o.text))
-        if "hypothetical" in kinds and before:
+        if "hypothetical" in kinds and before and not _a_relative_clause_opens(o.end, h, tokens):
             out.setdefault("hypothetical", repr(o.text))
         for key in ("opinion", "historical", "future"):
             if key in kinds and before and gap <= QUALIFIER_WINDOW:
@@ -2546,6 +2546,12 @@ def _qualify(
     ):
         del out["future"]  # "will be released today": it happens on the report's own day
     return out
+
+
+def _a_relative_clause_opens(after: int, h: _Hit, tokens: list[Token]) -> bool:
+    """ "if we count the K5, which was released in May": the cue opens a relative clause of its
+    own after the condition's word, and a relative clause states a fact whatever the condition."""
+    return h.start > after and tokens[h.start - 1].key in ("which", "who")
 
 
 SUBJECT_PRONOUNS = frozenset(("it", "it's", "they", "he", "she", "we", "i", "you", "this"))
