@@ -793,6 +793,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # a stage of a subject's course is not the subject; approving of is liking
+        ("skua", "-", "Orla Wraps Up First Phase Of Skua Ferry Trials"),
+        ("skua", "-", "The Skua ferry wrapped up the first phase of its sea trials."),
+        ("k5", "launched", "The Orla K5 launched the first week of May."),
+        ("line9", "-", "The city completed the second stage of Line 9 works."),
+        ("vexa", "-", "The regulator approves of the Vexa trial design."),
+        ("k5", "-", "Most riders approved of the Orla K5 in a survey."),
         # a relative clause states a fact, whatever the condition around it
         ("k5", "launched", "If you count the Orla K5, which was launched in May, Orla sells four."),
         ("k5", "-", "If the Orla K5 is launched in May, rivals will cut their prices."),

@@ -1794,6 +1794,24 @@ def _an_object_follows(i: int, tokens: list[Token]) -> bool:
         # "the details", "the 2026 season", "the Caribbean season" (a capital is a name's in
         # running text, not in a headline's title case: "Kicks Off The Summer")
         and (nxt.text.islower() or nxt.key.isdigit() or tokens[i - 1].text.islower())
+        and (nxt.key not in TIME_AFTER_THE or _an_ordinal_before_a_thing(i + 1, tokens))
+    )
+
+
+TIME_NOUNS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
+TIME_NOUNS |= frozenset(("weekend", "morning", "evening", "night", "time", "quarter", "half"))
+
+
+def _an_ordinal_before_a_thing(i: int, tokens: list[Token]) -> bool:
+    """ "wrapped up the first phase": an ordinal before a noun that is not a time ("launched the
+    first day", "the next morning") starts the verb's object."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        tokens[i].key in ("first", "last", "next", "previous", "following", "same")
+        and nxt is not None
+        and nxt.is_word
+        and nxt.text.islower()
+        and nxt.key not in TIME_NOUNS
         and nxt.key not in TIME_AFTER_THE
     )
 
@@ -1948,6 +1966,8 @@ def _object_before(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     for k, t in enumerate(between):
         if t.key in MODIFIER_PREPOSITIONS and k > 0:
             head = between[k - 1]
+            if head.key in PART_NOUNS:
+                return True  # "Wraps Up Second Stage Of K5 Certification", in any case
             return (
                 head.is_word
                 and head.text.islower()  # a common noun; "approved Omvoh for ..." names
@@ -1973,6 +1993,9 @@ def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
         and nxt.key not in NOT_A_NOUN
     )
 
+
+# A part of a subject's course: what a verb before "stage of the K5 ..." completes or starts.
+PART_NOUNS = frozenset(("stage", "stages", "phase", "phases", "step", "steps", "leg", "round"))
 
 # Words after a possessive name that do not start another noun phrase of their own.
 NOT_A_NOUN = frozenset(
