@@ -793,6 +793,18 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # plans not proceeding, farewells, doors opened, ground broken, first shipments
+        ("tarn", "cancelled", "Orla said it would not proceed with the Tarn battery plant."),
+        ("tarn", "cancelled", "The Tarn battery plant will not proceed, Orla said."),
+        ("tarn", "cancelled", "Orla has decided not to proceed with the Tarn battery plant."),
+        ("tarn", "-", "Orla will proceed with the Tarn battery plant."),
+        ("m2", "discontinued", "Orla bid farewell to the M2 scooter after ten years."),
+        ("m2", "discontinued", "Orla says goodbye to the M2 scooter"),
+        ("m2", "ending", "Orla will bid farewell to the M2 scooter in June."),
+        ("tarn", "launched", "Orla opens the doors of the Tarn battery plant."),
+        ("tarn", "in-development", "Ground breaks at Tarn battery plant"),
+        ("tarn", "in-development", "Construction of the Tarn battery plant is progressing well."),
+        ("k5", "launched", "The first shipments of the Orla K5 are already under way."),
         # a stage of a subject's course is not the subject; approving of is liking
         ("skua", "-", "Orla Wraps Up First Phase Of Skua Ferry Trials"),
         ("skua", "-", "The Skua ferry wrapped up the first phase of its sea trials."),
