@@ -1408,3 +1408,50 @@ def test_a_new_team_plays_its_first_game(sentence: str, status: str | None):
         aliases=("Fjord FC",),
     )
     assert _statuses([team], sentence, organizations=("Fjord League",)) == {"team": status}
+
+
+def test_a_company_name_in_a_part_s_bracketed_alias_stays_the_company_s():
+    """ "Vandel (Norway)" is Vandel's Norwegian arm; when other arms are claims too ("Vandel
+    Sweden"), the company's bare name is none of them, and its news changes no arm."""
+    claims = [
+        Claim(
+            id="no",
+            subject="Vandel's Norwegian arm",
+            status="unknown",
+            aliases=("Vandel (Norway)",),
+        ),
+        Claim(
+            id="se", subject="Vandel's Swedish arm", status="unknown", aliases=("Vandel Sweden",)
+        ),
+    ]
+    text = "Vandel has closed all its stores in Denmark."
+    assert _statuses(claims, text, organizations=("Vandel",)) == {}
+    text = "Vandel (Norway) has closed all its stores."
+    assert _statuses(claims, text, organizations=("Vandel",)) == {"no": "discontinued"}
+
+
+def test_a_single_part_keeps_the_company_name_without_its_bracket():
+    """ "University of Orla (UK)" tracked for its one campus: the bare name still names it."""
+    claims = [
+        Claim(
+            id="campus",
+            subject="University of Tarnby's campus in Oslo",
+            status="in-development",
+            aliases=("University of Tarnby (UK)",),
+        )
+    ]
+    text = "The University of Tarnby was approved by the regulator on Monday."
+    assert _statuses(claims, text, organizations=("University of Tarnby",)) == {
+        "campus": "approved"
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nordmart has filed for bankruptcy protection.",
+        "Nordmart files for insolvency in Germany",
+    ],
+)
+def test_a_bankruptcy_filing_asks_no_regulator_for_anything(sentence: str):
+    _assert_read("nord", "-", sentence, "")

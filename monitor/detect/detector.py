@@ -362,8 +362,15 @@ class Detector:
             for c in self.claims.values()
         }
         phrases: list[tuple[str, tuple[str, str]]] = []
+        shared = self._organizations_of_several_claims()
         for claim in self.claims.values():
-            phrases.extend((a, (claim.id, "alias")) for a in expand(claim.aliases, True))
+            phrases.extend(
+                (a, (claim.id, "alias"))
+                for a in expand(claim.aliases, True)
+                # "The Body Shop (UK)" without its bracket is the whole company, whose other
+                # parts are claims too ("The Body Shop Germany"), not this part alone
+                if a in claim.aliases or "".join(phrase_keys(a)) not in shared
+            )
             phrases.extend((a, (claim.id, "lookalike")) for a in expand(claim.lookalikes))
         phrases = with_leads(phrases, self.organizations)
         self._mentions: PhraseMatcher[tuple[str, str]] = PhraseMatcher(phrases)
@@ -592,6 +599,20 @@ class Detector:
             )
             for c in sorted(best.values(), key=lambda c: c.claim)
         ]
+
+    def _organizations_of_several_claims(self) -> frozenset[str]:
+        """The joined keys of the organisations whose name opens names of two or more claims."""
+        out: set[str] = set()
+        for org in self.organizations:
+            keys = phrase_keys(org)
+            owned = {
+                c.id
+                for c in self.claims.values()
+                if any(phrase_keys(a)[: len(keys)] == keys for a in c.aliases)
+            }
+            if keys and len(owned) > 1:
+                out.add("".join(keys))
+        return frozenset(out)
 
     def _disambiguate(self, claims: tuple[str, ...], tokens: list[Token]) -> tuple[str, ...]:
         """Of the subjects one name stands for, those whose own words (not shared with the
