@@ -793,6 +793,19 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "-", "The Skua ferry cancelled the Caribbean leg of its first season."),
         ("skua", "approved", "The Skua ferry secured its safety certificate on Monday."),
         ("tour", "-", "Filming of the Tidewave Tour film ended up in Oslo."),
+        # coordination past a place; a purpose is still to come; returns and present endings
+        (
+            "k5",
+            "cancelled",
+            "Orla would not proceed with the Tarn battery plant in Sweden and the K5 scooter.",
+        ),
+        ("k5", "-", "Orla showed the Tarn battery plant in January and the K5 scooter."),
+        ("vexa", "-", "Orla agreed to extend the deadline for securing approval of Vexa to May."),
+        ("vexa", "-", "The partners moved the deadline for achieving a final approval for Vexa."),
+        ("m2", "discontinued", "Orla Retires Its M2 Scooter"),
+        ("m2", "ending", "Orla retires the M2 scooter next year."),
+        ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
+        ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
         # plans not proceeding, farewells, doors opened, ground broken, first shipments
         ("tarn", "cancelled", "Orla said it would not proceed with the Tarn battery plant."),
         ("tarn", "cancelled", "The Tarn battery plant will not proceed, Orla said."),

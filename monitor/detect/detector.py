@@ -1386,7 +1386,11 @@ class Detector:
             status = _family(cue.status, claim.status)
             if status == "launched" and _a_debut_at_a_place(h, tokens):
                 status = "revealed"  # "debuted in Oslo": shown at a place, not on sale
-            if status in LAST_ONE_STAGES and _the_last_one(mention_span, tokens):
+            if (
+                status in LAST_ONE_STAGES
+                and _the_last_one(mention_span, tokens)
+                and not any(t.key in RETURN_WORDS for t in tokens[h.start : h.end])
+            ):
                 status = "discontinued"  # "the final K4 rolled off the line"
                 why.append("the last one of its kind -> discontinued")
             if (
@@ -2015,6 +2019,9 @@ def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
     )
 
 
+# "welcomed its final K4 back": the last one returning completes a return, it ends nothing
+RETURN_WORDS = frozenset(("back", "return", "returns", "returned", "returning"))
+
 # A part of a subject's course: what a verb before "stage of the K5 ..." completes or starts.
 PART_NOUNS = frozenset(("stage", "stages", "phase", "phases", "step", "steps", "leg", "round"))
 
@@ -2345,14 +2352,29 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
         prev = m
 
 
+PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
 
 def _coordinated(between: list[Token], coordination: frozenset[str]) -> bool:
     """Only joining words between two names, or joining words, a determiner and a few lower-case
-    words that describe the second name ("and the long-awaited M2")."""
+    words that describe the second name ("and the long-awaited M2"); a place after the first
+    name may stand between ("the K5 plant in Sweden and the M2 line in Norway")."""
     if len(between) <= 4 and all(t.key in coordination for t in between):
         return True
+    if len(between) > 2 and between[0].key in PLACE_PREPOSITIONS:
+        k = 1
+        while k < len(between) and (
+            (between[k].is_word and between[k].text[:1].isupper()) or between[k].key in (".", "the")
+        ):
+            k += 1
+        place = [t for t in between[1:k] if t.text[:1].isupper()]
+        if (
+            1 < k < len(between)
+            and place
+            and not any(t.key in MONTHS or t.key in WEEKDAYS for t in place)
+        ):  # "in January" is a time
+            return _coordinated(between[k:], coordination)
     k = len(between)
     while k > 0 and len(between) - k < DESCRIBING_WORDS:
         t = between[k - 1]
@@ -2506,6 +2528,19 @@ def _qualify(
         out["question"] = "the sentence is a question"
     if h.start > 0 and tokens[h.start - 1].key == "to" and _bare_verb(tokens[h.start].key):
         out["future"] = "'to'"  # "asked regulators to approve the K5": wanted, not done
+    g = (
+        h.start - 2
+        if h.start > 0 and tokens[h.start - 1].key in ("a", "an", "the")
+        else h.start - 1
+    )
+    if (
+        g > 0
+        and tokens[g - 1].key in ("for", "toward", "towards")
+        and tokens[g].key.endswith("ing")
+        and tokens[g].text.islower()
+    ):
+        # "extended the deadline for securing approval": a purpose, still to come
+        out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
     for i in range(max(0, h.start - WHEN_REACH), h.start if when else 0):
         if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
             if not _past_tense(h, tokens):
