@@ -806,6 +806,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # an example named after "specifically", "namely"
+        (
+            "k5",
+            "launched",
+            "Orla announced the first mass shipment of its scooters, specifically the K5 scooter.",
+        ),
+        ("k5", "cancelled", "Orla cancelled two projects, namely the K5 scooter and a van."),
         # plans not proceeding, farewells, doors opened, ground broken, first shipments
         ("tarn", "cancelled", "Orla said it would not proceed with the Tarn battery plant."),
         ("tarn", "cancelled", "The Tarn battery plant will not proceed, Orla said."),

@@ -1196,7 +1196,9 @@ class Detector:
         """How far a name after the cue is, as the cue's object; None when it is not the
         cue's object at all."""
         d = m.start - h.end
-        if _verb_cue(h, tokens) and _an_example_of_the_object(h, m, tokens):
+        if (_verb_cue(h, tokens) or tokens[h.end - 1].key == "of") and _an_example_of_the_object(
+            h, m, tokens
+        ):
             return min(d, AFTER_WINDOW)  # "introduced new products, such as the K5"
         if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
             (o.claims or o.blocked) and o.end <= h.start and o.clause == clause for o in mentions
@@ -1892,6 +1894,10 @@ def _in_a_relative_clause(m: _Mention, mentions: list[_Mention], tokens: list[To
     return False
 
 
+# "cancelled two projects, namely the K5": words that say the name after them is the example
+EXAMPLE_ADVERBS = frozenset(("specifically", "namely", "notably", "particularly", "especially"))
+
+
 def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     """ "introduced new products, such as the K5", "cancelled several projects, including the
     K5", "launched two new schemes, the K5 and the K6": a name given as an example of the verb's
@@ -1905,7 +1911,7 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
         else:
             continue
         words = [x for x in between[:k] if x.key != ","]
-        rest = between[k + marker :]
+        rest = [x for x in between[k + marker :] if x.key not in EXAMPLE_ADVERBS]
         if (
             0 < len(words) <= EXAMPLE_OBJECT_WORDS
             and all(x.is_word and x.text.islower() for x in words)
