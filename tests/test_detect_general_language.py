@@ -806,6 +806,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # a weak cue does not hide a stronger one starting inside it
+        ("m2", "ending", "The Orla M2 scooters are set to close their run in June."),
+        ("tarn", "-", "The Tarn battery plant is set to grow next year."),
         # an example named after "specifically", "namely"
         (
             "k5",

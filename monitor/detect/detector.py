@@ -1006,16 +1006,16 @@ class Detector:
                 hit.kinds.discard("historical")  # "a 48-year-old unit": an age, not the past
             if hit.cues or hit.kinds:
                 hits.append(hit)
+            weak = bool(hit.cues) and all(c.kind == "weak" for c in hit.cues)
             if (
-                not hit.cues
-                and hit.kinds
-                and hit.kinds <= QUALIFIER_KINDS
+                (weak or (not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS))
                 and m.end - m.start > 1
                 and self._may_hide(m, tokens)
             ):
-                # a qualifier does not hide a cue that starts inside it ("Acme officially" and
-                # "officially opened")
-                matches[k:] = self._rescan(tokens, m, matches[k:])
+                # a qualifier or a weak cue does not hide a cue that starts inside it ("Acme
+                # officially" and "officially opened", "are set to" and "set to close"; a weak
+                # cue's own qualifiers stay inside it: "is said to be")
+                matches[k:] = self._rescan(tokens, m, matches[k:], cues_only=weak)
         hits.sort(key=lambda h: (h.start, -h.end))
         gapped = [h for h in hits if h.gap is not None and h.cues]
         if gapped:
@@ -1090,13 +1090,17 @@ class Detector:
         tokens: list[Token],
         m: Match[tuple[str, object]],
         rest: list[Match[tuple[str, object]]],
+        cues_only: bool = False,
     ) -> list[Match[tuple[str, object]]]:
         """The matches starting inside `m` (after its first word), then those of `rest` they do
-        not overlap; the rest of the sentence is matched again only where they run past it."""
+        not overlap; the rest of the sentence is matched again only where they run past it.
+        `cues_only`: only matches that hold a status cue count as inside."""
         at = m.start + 1
         window = self._cues.find(tokens[at : m.end + self._longest_cue])
         inside = [
-            Match(s.start + at, s.end + at, s.payloads) for s in window if s.start + at < m.end
+            Match(s.start + at, s.end + at, s.payloads)
+            for s in window
+            if s.start + at < m.end and (not cues_only or any(k == "cue" for k, _ in s.payloads))
         ]
         if not inside:
             return rest
