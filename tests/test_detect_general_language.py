@@ -806,6 +806,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # "became available"; a past time before "and" is the first verb's
+        (
+            "k5",
+            "launched",
+            "The Orla K5 was approved last year and became commercially available on May 1.",
+        ),
+        ("k5", "-", "Years ago Orla built a K5 scooter prototype and then sold it."),
         # a weak cue does not hide a stronger one starting inside it
         ("m2", "ending", "The Orla M2 scooters are set to close their run in June."),
         ("tarn", "-", "The Tarn battery plant is set to grow next year."),

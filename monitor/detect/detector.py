@@ -2612,6 +2612,10 @@ def _qualify(
             out.setdefault("hypothetical", repr(o.text))
         for key in ("opinion", "historical", "future"):
             if key in kinds and before and gap <= QUALIFIER_WINDOW:
+                if key == "historical" and any(
+                    t.key in ("and", "but") for t in tokens[max(o.end, h.start - 2) : h.start]
+                ):
+                    continue  # "approved last year and became available in May": a new verb
                 if key == "historical" and _reported_past(o, tokens):
                     continue  # "Acme said the K5 had been cancelled": told now, in the past
                 out.setdefault(key, repr(o.text))
