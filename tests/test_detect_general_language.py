@@ -806,6 +806,15 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # a change of owner completes an exit, and ends nothing else
+        (
+            "nord",
+            "discontinued",
+            "Brisk completed the acquisition of the Nordmart stores on Monday.",
+        ),
+        ("nord", "discontinued", "Brisk completes Nordmart stores deal"),
+        ("m2", "-", "Orla completed the sale of the M2 scooter business to Brisk."),
+        ("m2", "discontinued", "Orla pulls the M2 scooter from sale"),
         # "became available"; a past time before "and" is the first verb's
         (
             "k5",

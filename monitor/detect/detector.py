@@ -1407,6 +1407,15 @@ class Detector:
                 # "handed over the seventh Skua-class ferry": a series already running goes on
                 why.append("a later one of a series already running -> nothing new")
                 return cand
+            if status in ("discontinued", "launched") and _a_transfer(h, tokens):
+                # "completed the sale of the K4 business": a sale ends the seller's part only
+                # where it was being exited; what is sold may go on under its buyer
+                if claim.status == "ending":
+                    status = "discontinued"
+                    why.append(f"a transfer ({h.text!r}) completes the exit -> discontinued")
+                elif status == "discontinued":
+                    why.append(f"a transfer ({h.text!r}) ends only a claim being exited")
+                    return cand
             if status == "discontinued" and h.start > 0 and tokens[h.start - 1].key == "being":
                 status = "ending"  # "the K4 is being discontinued": on its way out, not gone
                 why.append("in progress ('being') -> ending")
@@ -2026,6 +2035,18 @@ def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
         and nxt.text.islower()
         and nxt.key not in EVENT_HEADS
         and nxt.key not in NOT_A_NOUN
+    )
+
+
+# a change of owner: it ends a business only for the seller that was leaving it
+TRANSFER_WORDS = frozenset(("sale", "acquisition", "divestment", "divestiture", "deal"))
+
+
+def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
+    """ "completed the sale of", "completes ... deal": a change of owner."""
+    keys = [t.key for t in tokens[h.start : h.end]]
+    return keys[-1] == "deal" or any(
+        k in TRANSFER_WORDS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False)
     )
 
 
