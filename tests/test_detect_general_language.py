@@ -806,6 +806,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # a participle describing a noun; a show opening with a piece
+        ("k5", "-", "The Orla K5 scooter came with dropped handlebars."),
+        ("k5", "cancelled", "The Orla K5 scooter was dropped last week."),
+        ("tour", "-", "The Tidewave Tour show opened with a song from the first album."),
         # a change of owner completes an exit, and ends nothing else
         (
             "nord",

@@ -1936,6 +1936,10 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
     return False
 
 
+# "featuring dropped waists", "a delayed start": a participle after these describes the noun
+ATTRIBUTIVE_OPENERS = frozenset(("featuring", "with", "a", "an", "the", "its", "their"))
+
+
 def _attributive(h: _Hit, tokens: list[Token]) -> bool:
     """ "than currently approved vaccines", "the newly launched models": a participle before the
     noun it describes (its adverb before it) says what those things are, not what the name
@@ -1945,7 +1949,7 @@ def _attributive(h: _Hit, tokens: list[Token]) -> bool:
     before, word, after = tokens[h.start - 1], tokens[h.start], tokens[h.end]
     return (
         word.key.endswith("ed")
-        and before.key.endswith("ly")
+        and (before.key.endswith("ly") or before.key in ATTRIBUTIVE_OPENERS)
         and after.is_word
         and after.text.islower()
         and after.key not in ANY_PREPOSITION
