@@ -1006,10 +1006,12 @@ class Detector:
                 hit.kinds.discard("historical")  # "a 48-year-old unit": an age, not the past
             if hit.cues or hit.kinds:
                 hits.append(hit)
-            weak = bool(hit.cues) and all(c.kind == "weak" for c in hit.cues)
+            weak = (
+                m.end - m.start > 1 and bool(hit.cues) and all(c.kind == "weak" for c in hit.cues)
+            )
             if (
-                (weak or (not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS))
-                and m.end - m.start > 1
+                m.end - m.start > 1
+                and (weak or (not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS))
                 and self._may_hide(m, tokens)
             ):
                 # a qualifier or a weak cue does not hide a cue that starts inside it ("Acme

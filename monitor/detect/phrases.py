@@ -17,7 +17,7 @@ from .tokens import Token, phrase_keys
 P = TypeVar("P")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every phrase found, and a frozen init is slow
 class Match(Generic[P]):
     start: int  # first token index
     end: int  # one past the last token index
@@ -52,9 +52,9 @@ class PhraseMatcher(Generic[P]):
         while i < n:
             tok = tokens[i]
             key = tok.key
-            best_end = -1
-            best_key = ""
-            if tok.is_word and key in prefixes:
+            if key in prefixes and tok.is_word:
+                best_end = -1
+                best_key = ""
                 j = i
                 while True:
                     if key in table:
@@ -69,15 +69,20 @@ class PhraseMatcher(Generic[P]):
                             if bare is not None and bare in table:
                                 best_end, best_key = j + 1, bare
                         break
-            elif tok.is_word and key[-1] == "s":  # only "...'s" or "...3s" can be bare
+                if best_end < 0:
+                    i += 1
+                    continue
+            elif key[-1] == "s" and tok.is_word:  # only "...'s" or "...3s" can be bare
                 bare = _bare(key)
-                if bare is not None and bare in table:
-                    best_end, best_key = i + 1, bare
-            if best_end > 0:
-                out.append(Match(i, best_end, table[best_key]))
-                i = best_end
+                if bare is None or bare not in table:
+                    i += 1
+                    continue
+                best_end, best_key = i + 1, bare
             else:
-                i += 1
+                i += 1  # most words start no phrase
+                continue
+            out.append(Match(i, best_end, table[best_key]))
+            i = best_end
         return out
 
 

@@ -186,14 +186,11 @@ class SignatureMatcher:
         """Windows holding a whole signature (the caller settles overlaps with exact names);
         `named_orgs`: the organisations the report names."""
         by_anchor = self._by_anchor
-        raw = {t.key for t in tokens}
-        if raw.isdisjoint(by_anchor) and not any(
-            k[-1:] == "s" and fold(k) in by_anchor for k in raw
-        ):
-            return []  # no anchor word: nothing to look at
         folded = _FOLDED.get  # fold() without a call per word: most words are memoised
         keys = [(folded(t.key) or fold(t.key)) if t.is_word else t.key for t in tokens]
         present = set(keys)
+        if present.isdisjoint(by_anchor):
+            return []  # no anchor word: nothing to look at
         found: dict[tuple[int, int], list[Signature]] = {}
         listed_from: dict[tuple[int, int], int] = {}
         for i in [i for i, key in enumerate(keys) if key in by_anchor]:
@@ -311,6 +308,8 @@ def _window(
     if len(positions) < len(words):
         return None
     # each word at its occurrence nearest the anchor
-    nearest = [min(p, key=lambda j: abs(j - at)) for p in positions.values()]
+    nearest = [
+        p[0] if len(p) == 1 else min(p, key=lambda j: abs(j - at)) for p in positions.values()
+    ]
     start, end = min(nearest), max(nearest) + 1
     return (start, end) if end - start <= limit else None
