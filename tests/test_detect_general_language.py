@@ -806,6 +806,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # last voyages, leaving and joining a fleet, authorisations, offers
+        ("skua", "discontinued", "The Skua ferry completed its final voyage on Sunday."),
+        ("skua", "discontinued", "The Skua ferry has left the fleet."),
+        ("skua", "discontinued", "The Skua ferry sailed into Oslo for the final time."),
+        ("nord", "discontinued", "Nordmart shuts down after 40 years"),
+        ("skua", "launched", "The Skua ferry officially joined the fleet on Friday."),
+        ("vexa", "approved", "Regulator authorizes Vexa for adults"),
+        ("vexa", "approved", "Vexa Gets Regulator Clearance, Launching Next Month"),
+        ("k5", "launched", "The Orla app now offers the K5 scooter in Oslo."),
+        ("k5", "-", "Orla will join the fleet of scooter makers with the K5 scooter next year."),
         # a participle describing a noun; a show opening with a piece
         ("k5", "-", "The Orla K5 scooter came with dropped handlebars."),
         ("k5", "cancelled", "The Orla K5 scooter was dropped last week."),
@@ -1498,3 +1508,12 @@ def test_a_single_part_keeps_the_company_name_without_its_bracket():
 )
 def test_a_bankruptcy_filing_asks_no_regulator_for_anything(sentence: str):
     _assert_read("nord", "-", sentence, "")
+
+
+def test_a_plus_belongs_to_the_name():
+    """ "Orla+" is a service of its own: the plain word "orla" in other news is not it."""
+    claims = [
+        Claim(id="plus", subject="Orla+, a paid plan", status="in-development", aliases=("Orla+",))
+    ]
+    assert _statuses(claims, "Orla+ launched in Norway on Monday.") == {"plus": "launched"}
+    assert _statuses(claims, "Orla launched a new scooter in Norway on Monday.") == {}

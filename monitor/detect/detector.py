@@ -2646,7 +2646,11 @@ def _qualify(
                 if key == "historical" and _reported_past(o, tokens):
                     continue  # "Acme said the K5 had been cancelled": told now, in the past
                 out.setdefault(key, repr(o.text))
-        if "future_time" in kinds and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1):
+        if (
+            "future_time" in kinds
+            and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1)
+            and (before or all(t.key != "," for t in tokens[h.end : o.start]))
+        ):  # "Gets Clearance, Launching Next Month": the time after the comma is the launch's
             out.setdefault("future", repr(o.text))
         if (
             "future" in kinds

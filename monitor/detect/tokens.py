@@ -14,8 +14,9 @@ from .text import fold_accents
 # A version or decimal number ("18.2", "3.5", "v2.0") is one word: "iOS 18.2" is not "iOS 18" and
 # a "2"; so is a number with thousands separators ("10,601": its comma separates no clauses).
 # (A dot or comma joins only digit to digit; one alternative keeps the scan as fast as before.)
+# A trailing "+" belongs to the name ("Disney+", "Health+" is not "health").
 _WORD = re.compile(
-    r"[^\W_]+(?:(?:'|(?<=\d)\.(?=\d)|(?<=\d),(?=\d{3}\b))[^\W_]+)*%?|[%$€£₹¥]|[?;:,!|]|\.{3}|\.|(?<=\s)-(?=\s)"
+    r"[^\W_]+(?:(?:'|(?<=\d)\.(?=\d)|(?<=\d),(?=\d{3}\b))[^\W_]+)*(?:%|\+{1,2})?|[%$€£₹¥]|[?;:,!|]|\.{3}|\.|(?<=\s)-(?=\s)"
 )
 
 # Separators a phrase may span: spaces, hyphens, slashes, apostrophes, brackets, quotes.
