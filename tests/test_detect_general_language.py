@@ -887,6 +887,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         # a place of a market's name in a list after its preposition
         ("norway", "launched", "Orla launched in Sweden, Denmark and Norway last week."),
         ("norway", "launched", "Orla has arrived in Finland, Iceland, and Norway"),
+        (
+            "norway",
+            "launched",
+            "Orla has launched its scooter service in three countries: Sweden, Norway and Finland.",
+        ),
+        ("norway", "launched", "Orla opens up service in Sweden, Norway, Finland"),
+        ("norway", "-", "Orla tested its scooters in three countries: Sweden, Norway and Finland."),
         ("norway", "-", "Orla plans to launch in Sweden, Denmark and Norway next year."),
         ("norway", "-", "Orla opened in Denmark and Sweden, and a depot was approved in Norway."),
         (

@@ -1282,8 +1282,10 @@ class Detector:
         clause = clause_of[h.start]
         best: tuple[int, int, _Mention] | None = None
         for m in mentions:
-            if not m.claims or m.clause != clause:
+            if not m.claims:
                 continue
+            if m.clause != clause and (m.listed_from < 0 or clause_of[m.listed_from] != clause):
+                continue  # (a listed place's name starts in the cue's clause: "in two cities: X")
             if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS:
                 continue  # "released the K5 trailer", "revealed K5 tour dates": the trailer did
             if m.listed_from >= 0:

@@ -247,6 +247,11 @@ def _named_here(org: str, present: set[str]) -> bool:
 
 LIST_REACH = 16  # words a list of places may run to ("in Chad, Botswana, ... and Norway")
 LIST_WORDS = frozenset({",", "and", "&", "or", "the"})
+LIST_BREAKS = CLAUSE_BREAKS - {":"}  # a colon may open the list itself
+LIST_LEAD_WORDS = 4  # "in four new US cities: ..."
+LIST_ROOM = (
+    7  # words between a listed place's name and its preposition ("is launching its new service")
+)
 
 
 def _listed(
@@ -259,11 +264,11 @@ def _listed(
     lo = max(0, at - LIST_REACH)
     hi = min(len(keys), at + LIST_REACH + 1)
     for j in range(at - 1, lo - 1, -1):
-        if keys[j] in CLAUSE_BREAKS:
+        if keys[j] in LIST_BREAKS:
             lo = j + 1
             break
     for j in range(at + 1, hi):
-        if keys[j] in CLAUSE_BREAKS:
+        if keys[j] in LIST_BREAKS:
             hi = j
             break
     size = len(sig.place)
@@ -274,13 +279,28 @@ def _listed(
         r = p - 1
         items = 0
         while r >= lo and keys[r] != sig.relation:
+            if keys[r] == ":" and items:
+                # "in four new cities: Chad, ...": a few words that announce the list
+                lead = r - 1
+                while lead >= max(lo, r - LIST_LEAD_WORDS) and keys[lead] != sig.relation:
+                    lead -= 1
+                if (
+                    lead >= lo
+                    and keys[lead] == sig.relation
+                    and all(
+                        tokens[j].is_word and not tokens[j].text[:1].isupper()
+                        for j in range(lead + 1, r)
+                    )
+                ):
+                    r = lead
+                break
             if keys[r] not in LIST_WORDS and not tokens[r].text[:1].isupper():
                 break
             items += keys[r] not in LIST_WORDS
             r -= 1
         if r < lo or keys[r] != sig.relation or not items:
             continue  # not in a list after the preposition (a plain window covers "in Norway")
-        first = max(lo, r - len(rest) - EXTRA_WORDS - 1)
+        first = max(lo, r - len(rest) - LIST_ROOM)
         if rest <= set(keys[first:r]):
             return (p, p + size, next(j for j in range(first, r) if keys[j] in rest))
     return None
