@@ -262,7 +262,7 @@ class _Mention:
     listed_from: int = -1  # "Acme launched in Chad and Norway": where "Acme" of Norway's name is
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Named:
     """What a sentence names: tracked claims (not as a comparison) and whether anything else
     (another maker, a lookalike, a point of comparison) is named too."""
@@ -777,9 +777,10 @@ class Detector:
                 attached, attach_why = self._attach(h, cue, mentions, hits, clause_of, tokens)
                 decisions: list[str] = list(attach_why)
                 if not attached:
-                    cue_notes.append(
-                        CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
-                    )
+                    if notes is not None:
+                        cue_notes.append(
+                            CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
+                        )
                     continue
                 qual = _qualify(h, hits, clause_of, question, tokens, when)
                 if timings is None:
