@@ -806,6 +806,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # a tracked name right after the verb is its object, the one before its agent
+        ("m2", "-", "The Orla app launches K5 scooter rentals"),
+        ("k5", "launched", "The Orla M2 scooter app launches K5 scooter rentals in Oslo."),
+        ("k5", "launched", "The Orla app has added the K5 scooter."),
+        ("k5", "launched", "The Orla K5 scooter is now available in Oslo."),
         # last voyages, leaving and joining a fleet, authorisations, offers
         ("skua", "discontinued", "The Skua ferry completed its final voyage on Sunday."),
         ("skua", "discontinued", "The Skua ferry has left the fleet."),

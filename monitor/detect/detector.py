@@ -1309,6 +1309,17 @@ class Detector:
                     continue  # "the plant opened a visitor centre": it did the opening
                 if _an_object_noun_follows(h, tokens):
                     continue  # "Swept Away reveals full cast": the cast is what was revealed
+                if (
+                    h.start - m.end <= 2
+                    and _verb_cue(h, tokens)
+                    and not _passive(h, tokens)
+                    and not h.gap
+                    and any(
+                        o is not m and o.claims and o.clause == clause and 0 <= o.start - h.end <= 2
+                        for o in mentions
+                    )
+                ):
+                    continue  # "Threads launches direct messages": the messages are launched
                 if _people_of(m, tokens) and (
                     tokens[h.start].key in VERB_HELPERS
                     or tokens[h.start].key in ("can", "could")
