@@ -806,6 +806,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # leaving a market
+        ("m2", "discontinued", "Orla M2 scooter pulls out of Denmark"),
+        ("m2", "ending", "The Orla M2 scooter is pulling out of Denmark, Orla said."),
+        ("m2", "ending", "Orla says the M2 scooter will quit Denmark in June."),
+        ("m2", "discontinued", "Orla M2 scooter exits Denmark after two years"),
         # a tracked name right after the verb is its object, the one before its agent
         ("m2", "-", "The Orla app launches K5 scooter rentals"),
         ("k5", "launched", "The Orla M2 scooter app launches K5 scooter rentals in Oslo."),

@@ -1296,8 +1296,10 @@ class Detector:
             elif m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
-                if tokens[h.end - 1].key == "of":
-                    continue  # "the launch of" names what follows it
+                if tokens[h.end - 1].key == "of" and not (
+                    h.end - h.start > 2 and tokens[h.end - 2].key in PARTICLES
+                ):
+                    continue  # "the launch of" names what follows it ("pulls out of" does not)
                 if (
                     h.end < len(tokens)
                     and _an_object_follows(h.end, tokens)
