@@ -807,10 +807,17 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
         # leaving a market
-        ("m2", "discontinued", "Orla M2 scooter pulls out of Denmark"),
-        ("m2", "ending", "The Orla M2 scooter is pulling out of Denmark, Orla said."),
-        ("m2", "ending", "Orla says the M2 scooter will quit Denmark in June."),
-        ("m2", "discontinued", "Orla M2 scooter exits Denmark after two years"),
+        ("m2", "discontinued", "Orla M2 scooter pulls out of the market"),
+        ("m2", "ending", "The Orla M2 scooter is pulling out of the market, Orla said."),
+        ("m2", "ending", "Orla says the M2 scooter will quit the market in June."),
+        ("m2", "discontinued", "Orla M2 scooter exits after two years on sale"),
+        ("m2", "-", "The Orla M2 scooter is withdrawing from Sweden, though it stays in Denmark."),
+        ("m2", "-", "Orla M2 scooter pulled out of Bergen and Trondheim"),
+        (
+            "m2",
+            "discontinued",
+            "The Orla M2 scooter pulled out of Sweden and the rest of the world this year.",
+        ),
         # a tracked name right after the verb is its object, the one before its agent
         ("m2", "-", "The Orla app launches K5 scooter rentals"),
         ("k5", "launched", "The Orla M2 scooter app launches K5 scooter rentals in Oslo."),

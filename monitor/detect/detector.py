@@ -614,6 +614,18 @@ class Detector:
                 out.add("".join(keys))
         return frozenset(out)
 
+    def _a_local_exit(self, h: _Hit, claim: Claim, tokens: list[Token]) -> bool:
+        """ "pulls out of Bristol", "is withdrawing from the Netherlands": an exit whose place
+        is not one of the claim's own words ("Getir UK" leaving the UK is its own exit)."""
+        if "".join(t.key for t in tokens[h.start : h.end]) not in EXIT_CUES:
+            return False
+        at = h.end + (h.end < len(tokens) and tokens[h.end].key == "the")
+        if at >= len(tokens) or not tokens[at].is_word or not tokens[at].text[:1].isupper():
+            return False
+        if any(t.key == "rest" for t in tokens[at + 1 : at + 6]):
+            return False  # "pulled out of Britain and the rest of the world": every market
+        return tokens[at].key not in self._own_words.get(claim.id, frozenset())
+
     def _disambiguate(self, claims: tuple[str, ...], tokens: list[Token]) -> tuple[str, ...]:
         """Of the subjects one name stands for, those whose own words (not shared with the
         others) the sentence holds."""
@@ -1425,6 +1437,10 @@ class Detector:
                 # "handed over the seventh Skua-class ferry": a series already running goes on
                 why.append("a later one of a series already running -> nothing new")
                 return cand
+            if status in ("ending", "discontinued") and self._a_local_exit(h, claim, tokens):
+                # "Zapp pulled out of Bristol": it left one place, not its own market
+                why.append(f"an exit from a place not in {claim.id}'s names -> no change")
+                return cand
             if status in ("discontinued", "launched") and _a_transfer(h, tokens):
                 # "completed the sale of the K4 business": a sale ends the seller's part only
                 # where it was being exited; what is sold may go on under its buyer
@@ -2059,6 +2075,12 @@ def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
         and nxt.key not in NOT_A_NOUN
     )
 
+
+# Leaving a market: what follows is the place left.
+EXIT_CUES = frozenset(
+    ("pullsoutof", "pulledoutof", "ispullingoutof", "arepullingoutof", "exits", "exited")
+    + ("willquit", "toquit", "iswithdrawingfrom", "arewithdrawingfrom", "isexiting", "areexiting")
+)
 
 # a change of owner: it ends a business only for the seller that was leaving it
 TRANSFER_WORDS = frozenset(("sale", "acquisition", "divestment", "divestiture", "deal"))
