@@ -9,7 +9,15 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-11"
+DETECTOR_VERSION = "rules-12"
+# rules-12: a market's place in a list after its preposition (also after a colon); ends on their
+# way ("is being discontinued"), ownership transfers completing an exit, local exits from a place
+# not in a claim's names; a hedge or a past time past "and" is the first clause's; a relative
+# clause outside a condition; a purpose after "for + -ing"; a tracked name right after an active
+# verb is its object; examples after "specifically"; coordination past a place; a weak cue does
+# not hide a cue inside it; a trailing "+" is part of a name; a bracket-free alias that is a
+# whole company's name is not one of its parts; last voyages, fleets joined and left, farewells,
+# plans not proceeding, shipments, market exits;
 # rules-11: a stage told in the past is dated by its nearest date, a report dated by its year
 # alone is compared at that precision, bullets end sentences, a number with thousands separators
 # is one word, "No. 2" is a number and "40-year-old" an age; coordinated names with describing
