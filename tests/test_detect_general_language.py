@@ -806,6 +806,12 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla retires the M2 scooter next year."),
         ("skua", "launched", "Orla welcomed the Skua ferry back to Oslo on Monday."),
         ("skua", "launched", "Orla welcomed its final Skua ferry back to Oslo."),
+        # ends set for a date, schemes taken off the streets, services stopping; a paused release
+        ("line9", "ending", "The Line 9 tram is set to end on 30 November."),
+        ("m2", "discontinued", "Orla M2 scooters taken off the streets of Oslo"),
+        ("m2", "ending", "The Orla M2 scooter service in Oslo is stopping."),
+        ("k5", "-", "Orla is pausing the release of the K5 scooter in Denmark."),
+        ("line9", "launched", "Line 9 tram begins operation"),
         # leaving a market
         ("m2", "discontinued", "Orla M2 scooter pulls out of the market"),
         ("m2", "ending", "The Orla M2 scooter is pulling out of the market, Orla said."),
