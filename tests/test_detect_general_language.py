@@ -812,6 +812,7 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "The Orla M2 scooter service in Oslo is stopping."),
         ("k5", "-", "Orla is pausing the release of the K5 scooter in Denmark."),
         ("line9", "launched", "Line 9 tram begins operation"),
+        ("hall", "launched", "Today is the first full day of operation for Harbour Hall."),
         # leaving a market
         ("m2", "discontinued", "Orla M2 scooter pulls out of the market"),
         ("m2", "ending", "The Orla M2 scooter is pulling out of the market, Orla said."),
