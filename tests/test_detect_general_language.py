@@ -813,6 +813,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "Orla is pausing the release of the K5 scooter in Denmark."),
         ("line9", "launched", "Line 9 tram begins operation"),
         ("hall", "launched", "Today is the first full day of operation for Harbour Hall."),
+        # work that has started vs. a state of development a decided subject was already in
+        ("hall", "-", "Orla is developing Harbour Hall with two partners."),
+        ("hall", "-", "Harbour Hall has been in development for a decade."),
+        ("hall", "in-development", "Earthworks have commenced at the Harbour Hall site."),
+        ("hall", "in-development", "Harbour Hall is being constructed next to the old pier."),
         # leaving a market
         ("m2", "discontinued", "Orla M2 scooter pulls out of the market"),
         ("m2", "ending", "The Orla M2 scooter is pulling out of the market, Orla said."),

@@ -1564,7 +1564,11 @@ class Detector:
                 cur_rank is not None
                 and new_rank is not None
                 and new_rank < cur_rank
-                and not (status == "in-development" and claim.status in DECIDED)
+                and not (
+                    status == "in-development"
+                    and claim.status in DECIDED
+                    and not any(t.key in DEVELOPMENT_STATE for t in tokens[h.start : h.end])
+                )
                 and not (status == "approved" and claim.status == "confirmed")
             ):
                 # (work starting after a decision, "construction began" of an approved or
@@ -2093,6 +2097,10 @@ def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
         k in TRANSFER_WORDS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False)
     )
 
+
+# "is developing", "in development", "in the works": a state a decided subject was already in
+# (unlike "construction began", which starts after the decision)
+DEVELOPMENT_STATE = frozenset(("development", "developing", "developed", "works"))
 
 # "welcomed its final K4 back": the last one returning completes a return, it ends nothing
 RETURN_WORDS = frozenset(("back", "return", "returns", "returned", "returning"))
