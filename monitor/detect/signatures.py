@@ -254,6 +254,23 @@ LIST_ROOM = (
 )
 
 
+def _clause_around(
+    keys: Sequence[str], at: int, reach: int, breaks: frozenset[str]
+) -> tuple[int, int]:
+    """The words around `at`, at most `reach` on either side (`at` included), up to a break."""
+    lo = max(0, at - reach + 1)
+    hi = min(len(keys), at + reach)
+    for j in range(at - 1, lo - 1, -1):
+        if keys[j] in breaks:
+            lo = j + 1
+            break
+    for j in range(at + 1, hi):
+        if keys[j] in breaks:
+            hi = j
+            break
+    return lo, hi
+
+
 def _listed(
     keys: Sequence[str], tokens: Sequence[Token], at: int, sig: Signature
 ) -> tuple[int, int, int] | None:
@@ -261,16 +278,7 @@ def _listed(
     Norway") named in a list after its preposition, the rest of the name before it within the
     usual room. The span is the place alone (each place of the list is a subject of its own),
     with where the rest of the name begins."""
-    lo = max(0, at - LIST_REACH)
-    hi = min(len(keys), at + LIST_REACH + 1)
-    for j in range(at - 1, lo - 1, -1):
-        if keys[j] in LIST_BREAKS:
-            lo = j + 1
-            break
-    for j in range(at + 1, hi):
-        if keys[j] in LIST_BREAKS:
-            hi = j
-            break
+    lo, hi = _clause_around(keys, at, LIST_REACH + 1, LIST_BREAKS)
     size = len(sig.place)
     rest = sig.words - sig.place
     for p in range(lo, hi - size + 1):
@@ -311,16 +319,7 @@ def _window(
 ) -> tuple[int, int] | None:
     """The smallest span around `at` holding every word, within the size limit, in one clause."""
     limit = len(words) + extra  # a relational name ("Acme in Norway") may take a verb more
-    lo = max(0, at - limit + 1)
-    hi = min(len(keys), at + limit)
-    for j in range(at - 1, lo - 1, -1):
-        if keys[j] in CLAUSE_BREAKS:
-            lo = j + 1
-            break
-    for j in range(at + 1, hi):
-        if keys[j] in CLAUSE_BREAKS:
-            hi = j
-            break
+    lo, hi = _clause_around(keys, at, limit, CLAUSE_BREAKS)
     positions: dict[str, list[int]] = {}
     for j in range(lo, hi):
         if keys[j] in words:
