@@ -813,6 +813,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "Orla is pausing the release of the K5 scooter in Denmark."),
         ("line9", "launched", "Line 9 tram begins operation"),
         ("hall", "launched", "Today is the first full day of operation for Harbour Hall."),
+        # a question after a colon asks about what follows it
+        ("line9", "launched", "Line 9 tram begins operation: what has changed and why?"),
+        ("line9", "-", "Has Line 9 opened? Riders wait for news"),
         # work that has started vs. a state of development a decided subject was already in
         ("hall", "-", "Orla is developing Harbour Hall with two partners."),
         ("hall", "-", "Harbour Hall has been in development for a decade."),

@@ -773,6 +773,8 @@ class Detector:
             )
             seen[index] = _Named(tracked, first.text if first else "", other, leads)
         question = sentence.rstrip().rstrip("\"')").endswith("?")
+        # "X begins operation: what has changed?": the question is the part after the colon
+        asked_from = max((i for i, t in enumerate(tokens) if t.key == ":"), default=-1)
         low = sentence.lower()
         when = "when" in low or "once" in low  # "when the K5 opens": read per cue below
         reported = [h.text for h in hits if "reported" in h.kinds]
@@ -794,7 +796,7 @@ class Detector:
                             CueNote(h.text, cue.kind, cue.status, (), None, 0.0, tuple(decisions))
                         )
                     continue
-                qual = _qualify(h, hits, clause_of, question, tokens, when)
+                qual = _qualify(h, hits, clause_of, question and h.end > asked_from, tokens, when)
                 if timings is None:
                     timings = timings_of.of(index)
                 for m in attached:
