@@ -1021,18 +1021,14 @@ class Detector:
                 hit.kinds.discard("historical")  # "a 48-year-old unit": an age, not the past
             if hit.cues or hit.kinds:
                 hits.append(hit)
-            weak = (
-                m.end - m.start > 1 and bool(hit.cues) and all(c.kind == "weak" for c in hit.cues)
-            )
-            if (
-                m.end - m.start > 1
-                and (weak or (not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS))
-                and self._may_hide(m, tokens)
-            ):
-                # a qualifier or a weak cue does not hide a cue that starts inside it ("Acme
-                # officially" and "officially opened", "are set to" and "set to close"; a weak
-                # cue's own qualifiers stay inside it: "is said to be")
-                matches[k:] = self._rescan(tokens, m, matches[k:], cues_only=weak)
+            if m.end - m.start > 1:
+                weak = bool(hit.cues) and all(c.kind == "weak" for c in hit.cues)
+                qualifier = not hit.cues and hit.kinds and hit.kinds <= QUALIFIER_KINDS
+                if (weak or qualifier) and self._may_hide(m, tokens):
+                    # a qualifier or a weak cue does not hide a cue that starts inside it ("Acme
+                    # officially" and "officially opened", "are set to" and "set to close"; a
+                    # weak cue's own qualifiers stay inside it: "is said to be")
+                    matches[k:] = self._rescan(tokens, m, matches[k:], cues_only=weak)
         hits.sort(key=lambda h: (h.start, -h.end))
         gapped = [h for h in hits if h.gap is not None and h.cues]
         if gapped:
@@ -1878,8 +1874,10 @@ def _an_object_follows(i: int, tokens: list[Token]) -> bool:
     )
 
 
-TIME_NOUNS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
-TIME_NOUNS |= frozenset(("weekend", "morning", "evening", "night", "time", "quarter", "half"))
+# the words after "the first"/"the same" that make it a time: TIME_AFTER_THE's and a few more
+TIME_NOUNS = TIME_AFTER_THE | frozenset(
+    ("days", "weeks", "months", "years", "time", "quarter", "half")
+)
 
 
 def _an_ordinal_before_a_thing(i: int, tokens: list[Token]) -> bool:
@@ -1892,7 +1890,6 @@ def _an_ordinal_before_a_thing(i: int, tokens: list[Token]) -> bool:
         and nxt.is_word
         and nxt.text.islower()
         and nxt.key not in TIME_NOUNS
-        and nxt.key not in TIME_AFTER_THE
     )
 
 

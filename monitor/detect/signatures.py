@@ -117,7 +117,9 @@ def signature_of(
     keys = phrase_keys(name)
     at = next((i for i, k in enumerate(keys) if k in RELATIONS), -1)
     relation = keys[at] if at >= 0 else ""
-    place = frozenset(fold(k) for k in keys[at + 1 :] if k not in FILLER) if at >= 0 else distinct
+    place = (
+        frozenset(fold(k) for k in keys[at + 1 :] if k not in FILLER) if at >= 0 else frozenset()
+    )
     if place == distinct:
         place = frozenset()  # no place of its own ("in" opens the name)
     return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation, place)
