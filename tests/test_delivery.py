@@ -359,3 +359,33 @@ def test_a_crash_after_sending_a_grouped_message(tmp_path, smtp, sqlite_url):
         assert {r["state"] for r in outbox_rows(app)} == {"delivered"}
     finally:
         app.close()
+
+
+def test_the_database_failing_while_a_message_is_rendered_loses_nothing(world, smtp, monkeypatch):
+    """A connection dropped while the message's events are read is the database's failure, not
+    the message's: the row is not given up as dead, and the next pass sends it once."""
+    from sqlalchemy.exc import OperationalError
+
+    import monitor.notify.delivery as delivery
+    from monitor.errors import StoreError
+
+    _, app = world
+    correct(app)
+    real_feeds = delivery._feeds
+
+    def dropped(_app: App) -> Any:
+        raise OperationalError("SELECT feed_state", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(delivery, "_feeds", dropped)
+    with pytest.raises(StoreError):
+        deliver(app)
+    [row] = outbox_rows(app)
+    assert row["state"] != "dead"
+    monkeypatch.setattr(delivery, "_feeds", real_feeds)
+    report = deliver(app)
+    assert (report.sent, report.dead) == (1, 0)
+    smtp.wait_for(1)
+    [row] = outbox_rows(app)
+    assert row["state"] == "delivered"
+    assert deliver(app, now() + timedelta(days=1)).sent == 0
+    assert len(smtp.received) == 1

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.app import App
 from monitor.config import Settings, SmtpConfig
@@ -490,8 +491,10 @@ def _deliver(
     label = f"outbox {', '.join(map(str, ids))} ({first.subscription}, {first.channel} {target})"
     try:
         message_id = _send(app, senders, rows, now)
-    except MonitorError:
-        raise  # the database, not the message: the lease runs out and a later pass retries
+    except (MonitorError, SQLAlchemyError):
+        # the database, not the message (reading the events to render can fail as well as
+        # recording the outcome): the lease runs out and a later pass retries
+        raise
     except DeliveryError as exc:
         report.errors.append(f"{label}: {exc}")
         if exc.permanent:
