@@ -1556,3 +1556,41 @@ def test_a_plus_belongs_to_the_name():
     ]
     assert _statuses(claims, "Orla+ launched in Norway on Monday.") == {"plus": "launched"}
     assert _statuses(claims, "Orla launched a new scooter in Norway on Monday.") == {}
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "sentence"),
+    [
+        # a noun cue's "of" object given as examples after a comma
+        (
+            "k5",
+            "cancelled",
+            "Orla announced the cancellation of two long-planned vehicles, the K5 scooter and a "
+            "cargo bike, as it cut costs.",
+        ),
+        # an amount describes the second of two coordinated names
+        (
+            "skua",
+            "cancelled",
+            "The city has scrapped the €40m Tarn battery plant and the €12m Skua ferry.",
+        ),
+        # "the rival K5" is the K5 itself, described; "a rival to the K5" compares
+        ("k5", "launched", "Shops in Spain marked the release of the rival Orla K5 with queues."),
+        ("k5", "-", "Nordmart released a rival to the Orla K5 on Monday."),
+        # an appositive with its own article renames the object before it
+        (
+            "hall",
+            "launched",
+            "Last week saw the opening of a much-loved venue, the Harbour Hall, after two years.",
+        ),
+        # ", followed by": the later name had the same thing happen to it
+        (
+            "k5",
+            "launched",
+            "The Orla M2 went on sale in March 2025, followed by the Orla K5 in June.",
+        ),
+        ("k5", "-", "The Orla M2 went on sale in March, followed by a price cut in June."),
+    ],
+)
+def test_objects_told_apart_from_their_descriptions(claim: str, status: str, sentence: str):
+    _assert_read(claim, status, sentence, "")

@@ -9,7 +9,10 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-12"
+DETECTOR_VERSION = "rules-13"
+# rules-13: a noun cue's "of" object given as examples after a comma; an amount describing the
+# second of two coordinated names; "the rival X" is X itself; an appositive object with its own
+# article; ", followed by X": X had the same thing happen to it;
 # rules-12: a market's place in a list after its preposition (also after a colon); ends on their
 # way ("is being discontinued"), ownership transfers completing an exit, local exits from a place
 # not in a claim's names; a hedge or a past time past "and" is the first clause's; a relative

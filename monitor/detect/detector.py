@@ -1151,7 +1151,11 @@ class Detector:
             for h in hits:
                 if clause_of[h.start] != m.clause or h.end > m.start or m.start - h.end > 2:
                     continue
-                if "comparison" in h.kinds and not _examples_after_a_plural(h, tokens):
+                if (
+                    "comparison" in h.kinds
+                    and not _examples_after_a_plural(h, tokens)
+                    and not _an_epithet(h, m, tokens)
+                ):
                     m.note = f"point of comparison ({h.text!r})"
                 elif "other_brands" in h.kinds:
                     m.note = f"another maker's ({h.text!r})"
@@ -1213,9 +1217,11 @@ class Detector:
         """How far a name after the cue is, as the cue's object; None when it is not the
         cue's object at all."""
         d = m.start - h.end
-        if (_verb_cue(h, tokens) or tokens[h.end - 1].key == "of") and _an_example_of_the_object(
-            h, m, tokens
-        ):
+        if (
+            _verb_cue(h, tokens)
+            or tokens[h.end - 1].key == "of"
+            or (h.end < len(tokens) and tokens[h.end].key == "of")
+        ) and _an_example_of_the_object(h, m, tokens):
             return min(d, AFTER_WINDOW)  # "introduced new products, such as the K5"
         if any(t.key == ":" for t in tokens[h.end : m.start]) and any(
             (o.claims or o.blocked) and o.end <= h.start and o.clause == clause for o in mentions
@@ -1370,6 +1376,9 @@ class Detector:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
             if best is None or (d, side) < best[:2]:
                 best = (d, side, m)
+        later = _followed_by(h, mentions, tokens, clause)
+        if best is None and later:
+            return later, [f"{later[0].text!r} follows it ('followed by')"]
         if best is None:
             headed = _headline_label(h, mentions, tokens, clause_of)
             if headed is None:
@@ -1386,6 +1395,7 @@ class Detector:
         if chosen.note:
             return [], [f"mention {chosen.text!r} is a {chosen.note}"]
         group = [m for m in mentions if m.group == chosen.group and m.claims and not m.note]
+        group += [m for m in later if m not in group]
         why = [f"attached to nearest mention {chosen.text!r} ({d} words away)"]
         if len(group) > 1:
             why.append("coordination shares the cue: " + ", ".join(repr(m.text) for m in group))
@@ -1927,6 +1937,40 @@ def _examples_after_a_plural(h: _Hit, tokens: list[Token]) -> bool:
     )
 
 
+FOLLOWED_BY_REACH = 12  # "was launched in May 2023, followed by the K6": words from the cue
+
+
+def _followed_by(
+    h: _Hit, mentions: list[_Mention], tokens: list[Token], clause: int
+) -> list[_Mention]:
+    """ "The K5 was launched in May, followed by the K6 in June": the name after ", followed
+    by" had the same thing happen to it, later."""
+    end = min(len(tokens), h.end + FOLLOWED_BY_REACH)
+    for i in range(h.end, end - 2):
+        if tokens[i].key == "," and tokens[i + 1].key == "followed" and tokens[i + 2].key == "by":
+            at = i + 3
+            while at < len(tokens) and tokens[at].key in _DETERMINERS:
+                at += 1
+            return [
+                m
+                for m in mentions
+                if m.start == at and m.claims and not m.note and m.clause == clause
+            ]
+    return []
+
+
+def _an_epithet(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "the release of the rival K5": "rival" between a determiner and the name describes the
+    name itself; it compares it with nothing named here."""
+    return (
+        h.end == m.start
+        and h.end - h.start == 1
+        and tokens[h.start].key == "rival"
+        and h.start > 0
+        and tokens[h.start - 1].key in _DETERMINERS
+    )
+
+
 RELATIVE_REACH = 5  # "a company whose titles include the K5, ...": words back to "whose"
 
 
@@ -1953,6 +1997,8 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
     K5", "launched two new schemes, the K5 and the K6": a name given as an example of the verb's
     plural object (lower-case words), or as the object itself after a comma or a dash."""
     between = tokens[h.end : m.start]
+    if between and between[0].key == "of":
+        between = between[1:]  # "the cancellation of two games, the K5 and the K6"
     for k, t in enumerate(between):
         if t.key in ("including", "like", "from") or (k and t.key in (",", "-", ":")):
             marker = 1  # "launched two new schemes, the K5 ... and ...": the names after it
@@ -2377,8 +2423,10 @@ def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     if not between or len(between) > APPOSITIVE_OBJECT_WORDS + 2:
         return False
     k = len(between) - 1
-    while k >= 0 and not between[k].is_word and between[k].key != ",":
-        k -= 1  # an opening quote
+    while k >= 0 and between[k].key != "," and (not between[k].is_word or k == len(between) - 1):
+        if between[k].is_word and between[k].key not in ("the", "a", "an"):
+            return False
+        k -= 1  # an opening quote, or the appositive's own article ("..., the K5,")
     if k < 1 or between[k].key != ",":
         return False
     if any(not t.is_word or t.key in PREPOSITIONS for t in between[:k]):
@@ -2435,6 +2483,7 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 
 
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
+CURRENCY_SIGNS = frozenset("$£€¥₹")
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
 
@@ -2461,7 +2510,10 @@ def _coordinated(between: list[Token], coordination: frozenset[str]) -> bool:
     while k > 0 and len(between) - k < DESCRIBING_WORDS:
         t = between[k - 1]
         if (
-            not (t.is_word and t.text.islower())
+            not (
+                (t.is_word and (t.text.islower() or t.text[0].isdigit()))
+                or t.text in CURRENCY_SIGNS  # "and the £2bn K6": an amount describes it too
+            )
             or t.key in coordination
             or t.key in VERB_HELPERS
             or t.key in ANY_PREPOSITION
