@@ -1594,3 +1594,23 @@ def test_a_plus_belongs_to_the_name():
 )
 def test_objects_told_apart_from_their_descriptions(claim: str, status: str, sentence: str):
     _assert_read(claim, status, sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "sentence"),
+    [
+        # a halt from outside stops work for now; the owner's own halt gives the thing up
+        ("tarn", "-", "A court order has halted the Tarn battery plant."),
+        ("tarn", "-", "Regulator halts Tarn plant after safety inspection"),
+        ("tarn", "-", "The Tarn battery plant was halted by the city on Monday."),
+        ("tarn", "cancelled", "Orla halts Tarn battery plant as demand slumps"),
+        ("tarn", "cancelled", "Orla halts plans for the Tarn battery plant."),
+        ("nord", "discontinued", "Nordmart halted operations at all its stores on Friday."),
+        # work resumed, or a share of it done: the building goes on
+        ("k5", "in-development", "Orla has resumed work on the K5 scooter after a pause."),
+        ("line9", "in-development", "The Line 9 tram is now 40 per cent complete, the city said."),
+        ("line9", "in-development", "Line 9 is about 70 percent complete."),
+    ],
+)
+def test_halts_and_progress(claim: str, status: str, sentence: str):
+    _assert_read(claim, status, sentence, "")

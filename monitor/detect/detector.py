@@ -1269,6 +1269,15 @@ class Detector:
             return None  # "with the old ones now retired, the X will ...": not its object
         return d
 
+    def _by_its_owner(self, h: _Hit, tokens: list[Token]) -> bool:
+        """ "Orla halts the K5" is a decision of the owner; "the K5 was halted by a court" or
+        "the city halts the K5" stops it from outside, and a stop from outside may be lifted."""
+        agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
+        after = [t.key for t in tokens[h.end : h.end + 3]]
+        if after[:1] == ["by"]:
+            return any(k in self._company for k in after[1:])
+        return any(k in self._company for k in agent)
+
     def _its_own(self, h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
         """ "the University of X opened its first campus in Y", where the campus is what is
         tracked under the university's name: an object "its ... campus" whose noun is a head
@@ -1544,6 +1553,14 @@ class Detector:
                     status = mapped
                     if status is None:
                         return _no_status(cand)
+        if (
+            status == "cancelled"
+            and h.end - h.start == 1
+            and tokens[h.start].key in HALTS
+            and not self._by_its_owner(h, tokens)
+        ):
+            why.append(f"{h.text!r} not by its owner: stopped for now, not given up")
+            return _no_status(cand)
         if "hedge" in qual:
             confidence *= HEDGE_FACTOR
             why.append(f"hedged by {qual['hedge']}")
@@ -1839,6 +1856,7 @@ def _a_count(t: Token, cue: Token) -> bool:
     return (
         digits.isdigit()
         and not (len(digits) == 4 and digits[:2] in ("19", "20"))
+        and cue.key not in ("percent", "per")  # "70 percent complete": a share, not a count
         and (cue is t or cue.start - t.end == 1)  # "(Figure 1) was cleared": no count
     )
 
@@ -2484,6 +2502,7 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 CURRENCY_SIGNS = frozenset("$£€¥₹")
+HALTS = frozenset(("halt", "halts", "halted", "halting"))  # a bare stop: by whom decides
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
 
