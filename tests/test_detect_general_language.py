@@ -1614,3 +1614,16 @@ def test_objects_told_apart_from_their_descriptions(claim: str, status: str, sen
 )
 def test_halts_and_progress(claim: str, status: str, sentence: str):
     _assert_read(claim, status, sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "sentence"),
+    [
+        ("k5", "launched", "The Orla K5 scooter entered the market in Spain this week."),
+        ("skua", "launched", "The Skua ferry is entering service between the islands today."),
+        ("hall", "launched", "Harbour Hall celebrated its grand reopening on Saturday."),
+        ("hall", "-", "Harbour Hall is entering its busiest season."),
+    ],
+)
+def test_starts_in_service_and_on_the_market(claim: str, status: str, sentence: str):
+    _assert_read(claim, status, sentence, "")
