@@ -1627,3 +1627,16 @@ def test_halts_and_progress(claim: str, status: str, sentence: str):
 )
 def test_starts_in_service_and_on_the_market(claim: str, status: str, sentence: str):
     _assert_read(claim, status, sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "sentence"),
+    [
+        # "ago" after the verb dates it in the past as much as before it
+        ("k5", "-", "I scrapped the K5 scooter as Orla's chief a decade ago, he said."),
+        ("k5", "-", "Orla cancelled the K5 scooter two years ago."),
+        ("k5", "cancelled", "Orla cancelled the K5 scooter, two years after it was announced."),
+    ],
+)
+def test_a_time_ago_after_its_verb(claim: str, status: str, sentence: str):
+    _assert_read(claim, status, sentence, "")

@@ -2502,6 +2502,7 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 CURRENCY_SIGNS = frozenset("$£€¥₹")
+AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" may follow
 HALTS = frozenset(("halt", "halts", "halted", "halting"))  # a bare stop: by whom decides
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
@@ -2762,6 +2763,14 @@ def _qualify(
                 if key == "historical" and _reported_past(o, tokens):
                     continue  # "Acme said the K5 had been cancelled": told now, in the past
                 out.setdefault(key, repr(o.text))
+        if (
+            "historical" in kinds
+            and not before
+            and gap <= AGO_AFTER
+            and tokens[o.end - 1].key in ("ago", "earlier")
+            and all(t.key != "," for t in tokens[h.end : o.start])
+        ):
+            out.setdefault("historical", repr(o.text))  # "cancelled the plan two years ago"
         if (
             "future_time" in kinds
             and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1)
