@@ -1640,3 +1640,20 @@ def test_starts_in_service_and_on_the_market(claim: str, status: str, sentence: 
 )
 def test_a_time_ago_after_its_verb(claim: str, status: str, sentence: str):
     _assert_read(claim, status, sentence, "")
+
+
+def test_a_tracked_ban_is_not_cancelled_by_its_own_name():
+    """A claim that is itself a ban: "ban" in its name, its words in another order, is not a
+    cancellation of it; a ban coming into force starts it."""
+    claims = [
+        Claim(
+            id="ban",
+            subject="Tarnby's ban on petrol scooters, planned",
+            status="expected",
+            aliases=("petrol scooters ban in Tarnby",),
+        )
+    ]
+    text = "A ban on petrol scooters in Tarnby has come into force."
+    assert _statuses(claims, text) == {"ban": "launched"}
+    text = "The ban on petrol scooters in Tarnby has been scrapped."
+    assert _statuses(claims, text) == {"ban": "cancelled"}

@@ -340,6 +340,10 @@ class Detector:
         self._nouns = GENERIC_NOUNS.union(*self._heads_of.values())
         self._may_refer = _may_refer(self._nouns)
         # a subject's own words (its description and names), and with its look-alikes' too
+        self._alias_words = {
+            c.id: frozenset(k for name in c.aliases for k in phrase_keys(name))
+            for c in self.claims.values()
+        }
         self._own_words = {
             c.id: frozenset(k for name in (c.subject, *c.aliases) for k in phrase_keys(name))
             for c in self.claims.values()
@@ -753,7 +757,7 @@ class Detector:
             return []
         _appositives(mentions, tokens)
         mentions = _without_split_names(mentions, hits)
-        hits = _outside_mentions(hits, mentions)
+        hits = self._not_its_own_words(_outside_mentions(hits, mentions), mentions, tokens)
         hits.extend(_granted(mentions, tokens, sentence, hits))
         clause_of = _clauses(tokens, hits, mentions, sentence)
         for m in mentions:
@@ -1268,6 +1272,30 @@ class Detector:
         ):
             return None  # "with the old ones now retired, the X will ...": not its object
         return d
+
+    def _not_its_own_words(
+        self, hits: list[_Hit], mentions: list[_Mention], tokens: list[Token]
+    ) -> list[_Hit]:
+        """An ending cue inside a name found by its words, made only of that name's own words,
+        names it: "a ban on disposable vapes has come into force" tracks a ban, which the word
+        "ban" does not cancel."""
+        soft = [m for m in mentions if m.soft and m.claims]
+        if not soft:
+            return hits
+
+        def names(h: _Hit) -> bool:
+            if not any(c.status in ENDINGS for c in h.cues):
+                return False  # "Vulcan maiden flight": a start in the name is its event
+            for m in soft:
+                if m.start <= h.start and h.end <= m.end:
+                    words = frozenset().union(*(self._alias_words[c] for c in m.claims))
+                    if all(
+                        t.key in words or t.key in ANY_PREPOSITION for t in tokens[h.start : h.end]
+                    ):
+                        return True
+            return False
+
+        return [h for h in hits if not names(h)]
 
     def _by_its_owner(self, h: _Hit, tokens: list[Token]) -> bool:
         """ "Orla halts the K5" is a decision of the owner; "the K5 was halted by a court" or
@@ -2503,6 +2531,7 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 CURRENCY_SIGNS = frozenset("$£€¥₹")
 AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" may follow
+ENDINGS = frozenset(("cancelled", "ending", "discontinued"))
 HALTS = frozenset(("halt", "halts", "halted", "halting"))  # a bare stop: by whom decides
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
