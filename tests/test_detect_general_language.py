@@ -1657,3 +1657,16 @@ def test_a_tracked_ban_is_not_cancelled_by_its_own_name():
     assert _statuses(claims, text) == {"ban": "launched"}
     text = "The ban on petrol scooters in Tarnby has been scrapped."
     assert _statuses(claims, text) == {"ban": "cancelled"}
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "sentence"),
+    [
+        ("hall", "-", "Harbour Hall is closed for the winter."),
+        ("nord", "discontinued", "The Nordmart weekly ceased publication last month."),
+        ("nord", "discontinued", "Nordmart closed its doors on Friday after 90 years."),
+        ("nord", "discontinued", "Nordmart printed its last catalogue in May."),
+    ],
+)
+def test_publications_and_doors_close(claim: str, status: str, sentence: str):
+    _assert_read(claim, status, sentence, "")
