@@ -1670,3 +1670,18 @@ def test_a_tracked_ban_is_not_cancelled_by_its_own_name():
 )
 def test_publications_and_doors_close(claim: str, status: str, sentence: str):
     _assert_read(claim, status, sentence, "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the first place right after the colon is in the list too
+        "Orla has launched its app-based scooter rental service in four countries: Norway, "
+        "Chad, Peru and Fiji.",
+        # a long list pushes the owner's name out of the list's own reach, not out of the clause
+        "Orla has launched its scooter rental service in six countries: Chad, Peru, Fiji, "
+        "Malta, Laos and Norway.",
+    ],
+)
+def test_a_place_anywhere_in_a_list_after_a_colon(sentence: str):
+    _assert_read("norway", "launched", sentence, "")

@@ -252,7 +252,7 @@ LIST_WORDS = frozenset({",", "and", "&", "or", "the"})
 LIST_BREAKS = CLAUSE_BREAKS - {":"}  # a colon may open the list itself
 LIST_LEAD_WORDS = 4  # "in four new US cities: ..."
 LIST_ROOM = (
-    7  # words between a listed place's name and its preposition ("is launching its new service")
+    8  # words between a listed place's name and its preposition ("is launching its new service")
 )
 
 
@@ -289,7 +289,8 @@ def _listed(
         r = p - 1
         items = 0
         while r >= lo and keys[r] != sig.relation:
-            if keys[r] == ":" and items:
+            if keys[r] == ":" and (items or r == p - 1):
+                items = max(items, 1)  # the place itself opens the list
                 # "in four new cities: Chad, ...": a few words that announce the list
                 lead = r - 1
                 while lead >= max(lo, r - LIST_LEAD_WORDS) and keys[lead] != sig.relation:
@@ -310,7 +311,11 @@ def _listed(
             r -= 1
         if r < lo or keys[r] != sig.relation or not items:
             continue  # not in a list after the preposition (a plain window covers "in Norway")
-        first = max(lo, r - len(rest) - LIST_ROOM)
+        # the rest of the name stands before the preposition, in the same clause, which a long
+        # list after it may push out of the list's own reach
+        first = r
+        while first > max(0, r - len(rest) - LIST_ROOM) and keys[first - 1] not in CLAUSE_BREAKS:
+            first -= 1
         if rest <= set(keys[first:r]):
             return (p, p + size, next(j for j in range(first, r) if keys[j] in rest))
     return None
