@@ -1685,3 +1685,18 @@ def test_publications_and_doors_close(claim: str, status: str, sentence: str):
 )
 def test_a_place_anywhere_in_a_list_after_a_colon(sentence: str):
     _assert_read("norway", "launched", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a run whose length is told has come to its end
+        ("Nordmart bows out after nearly five decades", "discontinued"),
+        ("Nordmart's last Oslo store bows out after 90 years.", "discontinued"),
+        # ... unless it is still on its way out
+        ("Nordmart is shutting down after 90 years", None),
+        ("Nordmart will shut down after 90 years, its owner said.", None),
+    ],
+)
+def test_an_end_after_a_long_run(sentence: str, status: str | None):
+    _assert_read("nord", status or "-", sentence, "")

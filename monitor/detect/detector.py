@@ -1498,6 +1498,9 @@ class Detector:
             if status == "discontinued" and h.start > 0 and tokens[h.start - 1].key == "being":
                 status = "ending"  # "the K4 is being discontinued": on its way out, not gone
                 why.append("in progress ('being') -> ending")
+            if status == "ending" and _after_a_run(h, tokens, clause_of):
+                status = "discontinued"  # "ends print publication after 170 years": it is over
+                why.append("the length of its run is told ('after ... years') -> discontinued")
             if status == "discontinued" and claim.status == "ending":
                 # "shuttered 255 locations", "255 Nordmart stores closed for good": some of
                 # them, while the rest wind down
@@ -2531,6 +2534,40 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 CURRENCY_SIGNS = frozenset("$£€¥₹")
 AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" may follow
+RUN_UNITS = frozenset(("years", "decades", "months", "seasons", "centuries", "decade", "century"))
+RUN_COUNT_WORDS = frozenset(
+    ("a", "more", "than", "nearly", "almost", "over", "some", "about", "two", "three", "four")
+    + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
+)
+NOT_YET_OVER = frozenset(("will", "would", "to", "is", "are", "be", "set", "shall", "could"))
+RUN_REACH = 8  # "closes its doors for good after nearly five decades": words after the cue
+
+
+def _after_a_run(h: _Hit, tokens: list[Token], clause_of: list[int]) -> bool:
+    """ "ends print publication after 170 years", "closes after nearly five decades": a run
+    whose length is told has come to its end (a plan's end would be told with its date)."""
+    if any(
+        t.key in NOT_YET_OVER or t.key.endswith("ing") for t in tokens[max(0, h.start - 1) : h.end]
+    ):
+        return False  # "is discontinuing Tab after 60 years", "will close after 157 years"
+    clause = clause_of[h.start]
+    end = min(len(tokens), h.end + RUN_REACH)
+    for i in range(h.end, end):
+        if clause_of[i] != clause:
+            return False
+        if tokens[i].key != "after":
+            continue
+        j = i + 1
+        while (
+            j < len(tokens)
+            and j <= i + 4
+            and (tokens[j].key in RUN_COUNT_WORDS or tokens[j].key[:1].isdigit())
+        ):
+            j += 1
+        return j > i + 1 and j < len(tokens) and tokens[j].key in RUN_UNITS
+    return False
+
+
 ENDINGS = frozenset(("cancelled", "ending", "discontinued"))
 HALTS = frozenset(("halt", "halts", "halted", "halting"))  # a bare stop: by whom decides
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
