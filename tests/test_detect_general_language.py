@@ -1700,3 +1700,16 @@ def test_a_place_anywhere_in_a_list_after_a_colon(sentence: str):
 )
 def test_an_end_after_a_long_run(sentence: str, status: str | None):
     _assert_read("nord", status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # the event named by a noun is the subject of a verb still to come
+        ("The launch of the Orla K5 will be the company's biggest yet.", None),
+        ("After the launch of the Orla K5 will come a cargo version.", None),
+        ("The launch of the Orla K5 was a success, the company said.", "launched"),
+    ],
+)
+def test_a_named_event_with_a_verb_to_come(sentence: str, status: str | None):
+    _assert_read("k5", status or "-", sentence, "")

@@ -2539,6 +2539,7 @@ RUN_COUNT_WORDS = frozenset(
     ("a", "more", "than", "nearly", "almost", "over", "some", "about", "two", "three", "four")
     + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
 )
+NOMINAL_REACH = 8  # "the launch of the long-awaited K5 will ...": words to its verb
 NOT_YET_OVER = frozenset(("will", "would", "to", "is", "are", "be", "set", "shall", "could"))
 RUN_REACH = 8  # "closes its doors for good after nearly five decades": words after the cue
 
@@ -2761,6 +2762,17 @@ def _qualify(
     ):
         # "extended the deadline for securing approval": a purpose, still to come
         out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
+    if tokens[h.end - 1].key == "of":
+        # "the launch of the K5 will be Orla's first ...": the event is the subject of a
+        # verb still to come
+        for i in range(h.end, min(len(tokens), h.end + NOMINAL_REACH)):
+            if clause_of[i] != clause or tokens[i].key == ",":
+                break
+            if tokens[i].key in ("will", "would"):
+                out["future"] = repr(tokens[i].text)
+                break
+            if tokens[i].key in AUXILIARIES:
+                break
     for i in range(max(0, h.start - WHEN_REACH), h.start if when else 0):
         if tokens[i].key in WHEN_CLAUSE and clause_of[i] == clause:
             if not _past_tense(h, tokens):
