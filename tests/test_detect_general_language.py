@@ -1713,3 +1713,18 @@ def test_an_end_after_a_long_run(sentence: str, status: str | None):
 )
 def test_a_named_event_with_a_verb_to_come(sentence: str, status: str | None):
     _assert_read("k5", status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        # a participle after an ordinal describes the noun after it
+        ("m2", "The Orla M2 became the first discontinued Nordic scooter to return to shops."),
+        # an idiom, not a clearance
+        ("vexa", "Regulator clears the air over Vexa"),
+        # what comes "ahead of" the name is a time, not what the verb did to it
+        ("k5", "Orla Launches Two Cargo Bikes Ahead Of Orla K5"),
+    ],
+)
+def test_descriptions_idioms_and_times_are_not_news(claim: str, sentence: str):
+    _assert_read(claim, "-", sentence, "")

@@ -1244,6 +1244,11 @@ class Detector:
         if any(t.key in CLAUSE_OPENERS for t in tokens[h.end : m.start]):
             return None  # "pulled out of the show where the K5 was due": another clause
         if any(
+            tokens[i].key == "ahead" and tokens[i + 1].key == "of"
+            for i in range(h.end, m.start - 1)
+        ):
+            return None  # "launches new CPUs ahead of the K5": a time, not what was launched
+        if any(
             tokens[i].key == "to" and tokens[i + 1].key in GROWTH_VERBS
             for i in range(h.end, m.start - 1)
         ):
@@ -2072,6 +2077,9 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
 ATTRIBUTIVE_OPENERS = frozenset(("featuring", "with", "a", "an", "the", "its", "their"))
 
 
+ATTRIBUTIVE_ORDINALS = frozenset(("first", "second", "third", "last", "only"))
+
+
 def _attributive(h: _Hit, tokens: list[Token]) -> bool:
     """ "than currently approved vaccines", "the newly launched models": a participle before the
     noun it describes (its adverb before it) says what those things are, not what the name
@@ -2081,9 +2089,14 @@ def _attributive(h: _Hit, tokens: list[Token]) -> bool:
     before, word, after = tokens[h.start - 1], tokens[h.start], tokens[h.end]
     return (
         word.key.endswith("ed")
-        and (before.key.endswith("ly") or before.key in ATTRIBUTIVE_OPENERS)
+        and (
+            before.key.endswith("ly")
+            or before.key in ATTRIBUTIVE_OPENERS
+            or before.key in ATTRIBUTIVE_ORDINALS
+        )
         and after.is_word
-        and after.text.islower()
+        # "the first decommissioned U.S. plant": after an ordinal, a name may follow
+        and (after.text.islower() or before.key in ATTRIBUTIVE_ORDINALS)
         and after.key not in ANY_PREPOSITION
         and after.key not in _DETERMINERS  # "officially launched its campus": its object
         and after.key not in ("and", "or", "but", "as", "by", "last", "this", "next", "our")
