@@ -1728,3 +1728,17 @@ def test_a_named_event_with_a_verb_to_come(sentence: str, status: str | None):
 )
 def test_descriptions_idioms_and_times_are_not_news(claim: str, sentence: str):
     _assert_read(claim, "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a present verb and a span of time after "in": a time from now
+        ("The Orla K5 opens for orders in just two weeks.", None),
+        ("The Orla K5 arrives in shops in a few days.", None),
+        # a past verb and a span: how long it took
+        ("The Orla K5 went on sale in Spain and sold out in two weeks.", "launched"),
+    ],
+)
+def test_a_span_of_time_after_in(sentence: str, status: str | None):
+    _assert_read("k5", status or "-", sentence, "")

@@ -2552,6 +2552,41 @@ RUN_COUNT_WORDS = frozenset(
     ("a", "more", "than", "nearly", "almost", "over", "some", "about", "two", "three", "four")
     + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
 )
+WHILE_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
+WHILE_COUNTS = frozenset(
+    ("a", "an", "one", "two", "three", "four", "five", "six", "few", "couple", "of", "just")
+    + ("only", "about", "around", "less", "than", "under", "the", "next")
+)
+
+
+def _in_a_while(h: _Hit, tokens: list[Token]) -> bool:
+    """ "opens in just one month", "launches in two weeks": a present verb and a span of time
+    after "in" tell when it will happen (a past verb with one tells how long it took:
+    "sold out in two weeks")."""
+    i = h.end
+    while i < len(tokens) and i <= h.end + 3 and tokens[i].key not in ("in", "within"):
+        if not (tokens[i].is_word and tokens[i].text.islower()):
+            return False  # "opens to the public in ...": a few words may stand between
+        i += 1
+    if (
+        i >= len(tokens)
+        or tokens[i].key not in ("in", "within")
+        or any(
+            t.key.endswith("ed") or t.key in ("has", "have", "had", "was", "were")
+            for t in tokens[h.start : h.end]
+        )
+    ):
+        return False
+    j = i + 1
+    while (
+        j < len(tokens)
+        and j <= i + 4
+        and (tokens[j].key in WHILE_COUNTS or tokens[j].key.isdigit())
+    ):
+        j += 1
+    return j > i + 1 and j < len(tokens) and tokens[j].key in WHILE_UNITS
+
+
 NOMINAL_REACH = 8  # "the launch of the long-awaited K5 will ...": words to its verb
 NOT_YET_OVER = frozenset(("will", "would", "to", "is", "are", "be", "set", "shall", "could"))
 RUN_REACH = 8  # "closes its doors for good after nearly five decades": words after the cue
@@ -2775,6 +2810,8 @@ def _qualify(
     ):
         # "extended the deadline for securing approval": a purpose, still to come
         out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
+    if _in_a_while(h, tokens):
+        out["future"] = "'in ...'"  # "opens in just one month": a time from now
     if tokens[h.end - 1].key == "of":
         # "the launch of the K5 will be Orla's first ...": the event is the subject of a
         # verb still to come
