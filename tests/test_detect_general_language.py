@@ -1742,3 +1742,16 @@ def test_descriptions_idioms_and_times_are_not_news(claim: str, sentence: str):
 )
 def test_a_span_of_time_after_in(sentence: str, status: str | None):
     _assert_read("k5", status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a progressive start is happening now, unless a time after it makes it a plan
+        ("Orla is launching the K5 scooter across Spain, starting with Madrid.", "launched"),
+        ("Orla is launching the K5 scooter this year.", None),
+        ("Orla is launching the K5 scooter in the coming months, it said.", None),
+    ],
+)
+def test_a_start_in_progress(sentence: str, status: str | None):
+    _assert_read("k5", status or "-", sentence, "")

@@ -2552,6 +2552,7 @@ RUN_COUNT_WORDS = frozenset(
     ("a", "more", "than", "nearly", "almost", "over", "some", "about", "two", "three", "four")
     + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
 )
+THIS_TIMES = frozenset(("year", "month", "week", "spring", "summer", "autumn", "fall", "winter"))
 WHILE_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
 WHILE_COUNTS = frozenset(
     ("a", "an", "one", "two", "three", "four", "five", "six", "few", "couple", "of", "just")
@@ -2812,6 +2813,21 @@ def _qualify(
         out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
     if _in_a_while(h, tokens):
         out["future"] = "'in ...'"  # "opens in just one month": a time from now
+    if (
+        h.end - h.start > 1
+        and tokens[h.start].key in ("is", "are")
+        and tokens[h.start + 1].key.endswith("ing")
+    ):
+        # "is launching this year", "is launching operations in the coming months": a
+        # progressive with a time after it is a plan
+        for i in range(h.end, len(tokens) - 1):
+            if clause_of[i] != clause:
+                break
+            if tokens[i].key == "this" and tokens[i + 1].key in THIS_TIMES:
+                out["future"] = repr(f"this {tokens[i + 1].text}")
+        for o in hits:
+            if "future_time" in o.kinds and o.start >= h.end and clause_of[o.start] == clause:
+                out["future"] = repr(o.text)
     if tokens[h.end - 1].key == "of":
         # "the launch of the K5 will be Orla's first ...": the event is the subject of a
         # verb still to come
