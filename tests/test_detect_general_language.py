@@ -1755,3 +1755,15 @@ def test_a_span_of_time_after_in(sentence: str, status: str | None):
 )
 def test_a_start_in_progress(sentence: str, status: str | None):
     _assert_read("k5", status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "status"),
+    [
+        ("hall", "Harbour Hall is opening to the public, the city said.", "launched"),
+        ("hall", "Harbour Hall is opening Sunday, two years late.", None),
+        ("k5", "Orla is releasing the K5 scooter to buyers across Europe.", "launched"),
+    ],
+)
+def test_more_starts_in_progress(claim: str, sentence: str, status: str | None):
+    _assert_read(claim, status or "-", sentence, "")

@@ -2820,11 +2820,13 @@ def _qualify(
     ):
         # "is launching this year", "is launching operations in the coming months": a
         # progressive with a time after it is a plan
-        for i in range(h.end, len(tokens) - 1):
+        for i in range(h.end, len(tokens)):
             if clause_of[i] != clause:
                 break
-            if tokens[i].key == "this" and tokens[i + 1].key in THIS_TIMES:
+            if tokens[i].key == "this" and i + 1 < len(tokens) and tokens[i + 1].key in THIS_TIMES:
                 out["future"] = repr(f"this {tokens[i + 1].text}")
+            if tokens[i].key in WEEKDAYS:
+                out["future"] = repr(tokens[i].text)  # "is opening Sunday": the next one
         for o in hits:
             if "future_time" in o.kinds and o.start >= h.end and clause_of[o.start] == clause:
                 out["future"] = repr(o.text)
