@@ -1767,3 +1767,15 @@ def test_a_start_in_progress(sentence: str, status: str | None):
 )
 def test_more_starts_in_progress(claim: str, sentence: str, status: str | None):
     _assert_read(claim, status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("tour", "The Tidewave Tour hits the road in Leeds, the first of forty dates."),
+        ("skua", "The Skua ferry started service between the islands on Monday."),
+        ("line9", "Line 9 opens to traffic as the city's first tram in decades."),
+    ],
+)
+def test_services_and_tours_start(claim: str, sentence: str):
+    _assert_read(claim, "launched", sentence, "")
