@@ -1779,3 +1779,15 @@ def test_more_starts_in_progress(claim: str, sentence: str, status: str | None):
 )
 def test_services_and_tours_start(claim: str, sentence: str):
     _assert_read(claim, "launched", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("skua", "Orla puts its new Skua ferry into service between the islands."),
+        ("line9", "The first passenger service on Line 9 left the depot at dawn."),
+        ("norway", "Orla began offering rides with its Orla Norway service in Oslo on Monday."),
+    ],
+)
+def test_put_into_service_and_offered(claim: str, sentence: str):
+    _assert_read(claim, "launched", sentence, "")
