@@ -1791,3 +1791,14 @@ def test_services_and_tours_start(claim: str, sentence: str):
 )
 def test_put_into_service_and_offered(claim: str, sentence: str):
     _assert_read(claim, "launched", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("line9", "Crews completed the installation of the first rails for Line 9 this week."),
+        ("line9", "Workers have installed the first tracks of Line 9 near the harbour."),
+    ],
+)
+def test_first_parts_installed(claim: str, sentence: str):
+    _assert_read(claim, "in-development", sentence, "")
