@@ -1999,10 +1999,12 @@ def _followed_by(
 ) -> list[_Mention]:
     """ "The K5 was launched in May, followed by the K6 in June": the name after ", followed
     by" had the same thing happen to it, later."""
-    end = min(len(tokens), h.end + FOLLOWED_BY_REACH)
-    for i in range(h.end, end - 2):
-        if tokens[i].key == "," and tokens[i + 1].key == "followed" and tokens[i + 2].key == "by":
-            at = i + 3
+    end = min(len(tokens) - 1, h.end + FOLLOWED_BY_REACH)
+    for i in range(h.end + 1, end):
+        if tokens[i].key != "followed":
+            continue  # the common case: one comparison a word
+        if tokens[i - 1].key == "," and tokens[i + 1].key == "by":
+            at = i + 2
             while at < len(tokens) and tokens[at].key in _DETERMINERS:
                 at += 1
             return [
@@ -2553,6 +2555,8 @@ RUN_COUNT_WORDS = frozenset(
     + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
 )
 THIS_TIMES = frozenset(("year", "month", "week", "spring", "summer", "autumn", "fall", "winter"))
+IN_WORDS = frozenset(("in", "within"))
+PAST_HELPERS = frozenset(("has", "have", "had", "was", "were"))
 WHILE_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
 WHILE_COUNTS = frozenset(
     ("a", "an", "one", "two", "three", "four", "five", "six", "few", "couple", "of", "just")
@@ -2564,19 +2568,15 @@ def _in_a_while(h: _Hit, tokens: list[Token]) -> bool:
     """ "opens in just one month", "launches in two weeks": a present verb and a span of time
     after "in" tell when it will happen (a past verb with one tells how long it took:
     "sold out in two weeks")."""
+    stop = min(len(tokens), h.end + 4)
     i = h.end
-    while i < len(tokens) and i <= h.end + 3 and tokens[i].key not in ("in", "within"):
-        if not (tokens[i].is_word and tokens[i].text.islower()):
-            return False  # "opens to the public in ...": a few words may stand between
+    while i < stop and tokens[i].key not in IN_WORDS:
         i += 1
-    if (
-        i >= len(tokens)
-        or tokens[i].key not in ("in", "within")
-        or any(
-            t.key.endswith("ed") or t.key in ("has", "have", "had", "was", "were")
-            for t in tokens[h.start : h.end]
-        )
-    ):
+    if i == stop:
+        return False  # most cues: no "in" right after them
+    if any(not (t.is_word and t.text.islower()) for t in tokens[h.end : i]):
+        return False  # "opens to the public in ...": only a few plain words may stand between
+    if any(t.key.endswith("ed") or t.key in PAST_HELPERS for t in tokens[h.start : h.end]):
         return False
     j = i + 1
     while (
