@@ -1802,3 +1802,16 @@ def test_put_into_service_and_offered(claim: str, sentence: str):
 )
 def test_first_parts_installed(claim: str, sentence: str):
     _assert_read(claim, "in-development", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a running service cancelled loses what was still to come of it
+        ("Orla has cancelled the Orla M2 scooter, the company said.", "cancelled"),
+        # withdrawn from sale, it is over
+        ("Orla has axed the Orla M2 scooter, the company said.", "discontinued"),
+    ],
+)
+def test_a_running_subject_cancelled_or_axed(sentence: str, status: str):
+    _assert_read("m2", status, sentence, "")

@@ -1470,6 +1470,15 @@ class Detector:
             assert cue.status is not None
             entry = self.lexicon.statuses[cue.status]
             status = _family(cue.status, claim.status)
+            if (
+                status == "discontinued"
+                and claim.status == "launched"
+                and cue.status == "cancelled"
+                and any(t.key.startswith("cancel") for t in tokens[h.start : h.end])
+            ):
+                # "Spotify cancels the show": what is cancelled is what was still to come of it
+                # (its next seasons); it was not withdrawn ("axed", "scrapped": discontinued)
+                status = "cancelled"
             if status == "launched" and _a_debut_at_a_place(h, tokens):
                 status = "revealed"  # "debuted in Oslo": shown at a place, not on sale
             if (
