@@ -1815,3 +1815,18 @@ def test_first_parts_installed(claim: str, sentence: str):
 )
 def test_a_running_subject_cancelled_or_axed(sentence: str, status: str):
     _assert_read("m2", status, sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "status"),
+    [
+        ("m2", "Orla switches off the Orla M2 app for good.", "discontinued"),
+        ("route", "The operator turned off the Tromso-Bodo service in March.", "discontinued"),
+        ("tarn", "The Tarn battery plant began commercial operations on Monday.", "launched"),
+        # a demand is not a decision
+        ("tarn", "Residents demanded the cancellation of the Tarn battery plant.", None),
+        ("tarn", "Campaigners have urged the scrapping of the Tarn battery plant.", None),
+    ],
+)
+def test_switched_off_operating_and_demanded(claim: str, sentence: str, status: str | None):
+    _assert_read(claim, status or "-", sentence, "")
