@@ -1830,3 +1830,15 @@ def test_a_running_subject_cancelled_or_axed(sentence: str, status: str):
 )
 def test_switched_off_operating_and_demanded(claim: str, sentence: str, status: str | None):
     _assert_read(claim, status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # "a few weeks ago" after a verb is a time, not its object
+        ("We toured Harbour Hall, which reopened a few weeks ago after repairs.", "launched"),
+        ("Harbour Hall opened a new cafe on Monday.", None),
+    ],
+)
+def test_a_span_of_time_is_no_object(sentence: str, status: str | None):
+    _assert_read("hall", status or "-", sentence, "")

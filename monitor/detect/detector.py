@@ -1930,11 +1930,21 @@ TIME_AFTER_THE = frozenset(
 )
 
 
+def _a_span_of_time(i: int, tokens: list[Token]) -> bool:
+    """ "a week", "a few weeks", "a couple of years" at `i`: a time, not a thing."""
+    if tokens[i].key not in ("a", "an"):
+        return False
+    after = [t.key for t in tokens[i + 1 : i + 4]]
+    while after and after[0] in ("few", "couple", "of"):
+        after.pop(0)
+    return bool(after) and after[0] in TIME_NOUNS
+
+
 def _an_object_follows(i: int, tokens: list[Token]) -> bool:
     """ "opened a visitor centre", "released the details of": a verb followed by its object
     (not a time: "launched the same day")."""
     if tokens[i].key in OBJECT_OPENERS:
-        return True
+        return not _a_span_of_time(i, tokens)  # "opened a few weeks ago": a time
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return (
         tokens[i].key == "the"
