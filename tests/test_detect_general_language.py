@@ -1842,3 +1842,20 @@ def test_switched_off_operating_and_demanded(claim: str, sentence: str, status: 
 )
 def test_a_span_of_time_is_no_object(sentence: str, status: str | None):
     _assert_read("hall", status or "-", sentence, "")
+
+
+def test_the_subject_after_a_fronted_phrase_owns_its_object():
+    """ "Now, ten years later, Acme has opened its first Oslo store": the owner is Acme, not
+    "Now"; "Now, Northwind has opened its first Oslo store" stays another owner's."""
+    claims = [
+        Claim(
+            id="oslo",
+            subject="Orla's first store in Oslo, planned",
+            status="confirmed",
+            aliases=("Orla Oslo store", "first Oslo store"),
+        )
+    ]
+    text = "Now, ten years later, Orla has opened its first Oslo store."
+    assert _statuses(claims, text) == {"oslo": "launched"}
+    text = "Now, ten years later, Northwind has opened its first Oslo store."
+    assert _statuses(claims, text) == {"oslo": None}

@@ -1197,8 +1197,17 @@ class Detector:
             prev.key == "own" and m.start >= 2 and tokens[m.start - 2].key in ("its", "their")
         )
         if owned and m.text[:1].islower():
+            start = 0
+            if tokens[0].key in SENTENCE_ADVERBS:
+                # "Now, 14 years later, Acme has opened its ...": the subject follows the
+                # fronted phrase
+                start = max(
+                    (j + 1 for j in range(min(m.start, FRONTED_REACH)) if tokens[j].key == ","),
+                    default=1,
+                )
             subject = next(
-                (t for t in tokens[: m.start] if t.is_word and t.key not in NP_STARTS), None
+                (t for t in tokens[start : m.start] if t.is_word and t.key not in NP_STARTS),
+                None,
             )
             if (
                 subject is not None
@@ -2567,6 +2576,12 @@ def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozense
 
 PLACE_PREPOSITIONS = frozenset(("in", "at", "near", "outside"))
 CURRENCY_SIGNS = frozenset("$£€¥₹")
+# Words that open a sentence before its subject ("Now, ...", "Meanwhile, ...")
+SENTENCE_ADVERBS = frozenset(
+    ("now", "today", "meanwhile", "however", "recently", "yesterday", "earlier", "later")
+    + ("also", "still", "then", "finally", "separately", "instead", "previously", "since")
+)
+FRONTED_REACH = 10  # words a fronted phrase may run to before its last comma
 AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" may follow
 RUN_UNITS = frozenset(("years", "decades", "months", "seasons", "centuries", "decade", "century"))
 RUN_COUNT_WORDS = frozenset(
