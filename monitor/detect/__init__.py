@@ -12,7 +12,15 @@ from .lexicon import Lexicon, LexiconError, load_lexicon
 DETECTOR_VERSION = "rules-13"
 # rules-13: a noun cue's "of" object given as examples after a comma; an amount describing the
 # second of two coordinated names; "the rival X" is X itself; an appositive object with its own
-# article; ", followed by X": X had the same thing happen to it;
+# article; ", followed by X": X had the same thing happen to it; a bare halt cancels only when its
+# owner halts it; an ending cue made of a tracked name's own words names it (a tracked ban);
+# "ago" after the verb; a run's length told ("after 170 years") is over; an event noun that is the
+# subject of a verb to come is planned; a present verb with "in" and a span of time is to come;
+# starts in progress ("is launching") unless a time follows; "a few weeks" is a time, not an
+# object; a participle after an ordinal describes; "ahead of" a name is a time; the owner of
+# "its" after a fronted phrase; a running show "cancelled" is cancelled; a demand is an opinion;
+# first parts installed, resumed work, "percent complete"; put into service, services switched
+# off, publications ceased;
 # rules-12: a market's place in a list after its preposition (also after a colon); ends on their
 # way ("is being discontinued"), ownership transfers completing an exit, local exits from a place
 # not in a claim's names; a hedge or a past time past "and" is the first clause's; a relative
