@@ -1859,3 +1859,15 @@ def test_the_subject_after_a_fronted_phrase_owns_its_object():
     assert _statuses(claims, text) == {"oslo": "launched"}
     text = "Now, ten years later, Northwind has opened its first Oslo store."
     assert _statuses(claims, text) == {"oslo": None}
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "status"),
+    [
+        # a future told in reported speech: "would" after "said"
+        ("hall", "The city said Harbour Hall would close on 27 June for good.", "ending"),
+        ("hall", "If funding fails, Harbour Hall would close, the city warned.", None),
+    ],
+)
+def test_a_reported_future_end(claim: str, sentence: str, status: str | None):
+    _assert_read(claim, status or "-", sentence, "")
