@@ -1871,3 +1871,14 @@ def test_the_subject_after_a_fronted_phrase_owns_its_object():
 )
 def test_a_reported_future_end(claim: str, sentence: str, status: str | None):
     _assert_read(claim, status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Builders begin site work on the Line 9 tram depot extension",
+        "The city began work on Line 9 in March.",
+    ],
+)
+def test_work_begun_on_a_project(sentence: str):
+    _assert_read("line9", "in-development", sentence, "")
