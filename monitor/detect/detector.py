@@ -778,7 +778,11 @@ class Detector:
             seen[index] = _Named(tracked, first.text if first else "", other, leads)
         question = sentence.rstrip().rstrip("\"')").endswith("?")
         # "X begins operation: what has changed?": the question is the part after the colon
-        asked_from = max((i for i, t in enumerate(tokens) if t.key == ":"), default=-1)
+        asked_from = (
+            max((i for i, t in enumerate(tokens) if t.key == ":"), default=-1)
+            if question and ":" in sentence
+            else -1
+        )
         low = sentence.lower()
         when = "when" in low or "once" in low  # "when the K5 opens": read per cue below
         reported = [h.text for h in hits if "reported" in h.kinds]
