@@ -1882,3 +1882,17 @@ def test_a_reported_future_end(claim: str, sentence: str, status: str | None):
 )
 def test_work_begun_on_a_project(sentence: str):
     _assert_read("line9", "in-development", sentence, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # a price changed is a price paid: the thing is on sale
+        ("Orla raised the price of the K5 scooter by ten percent in Spain.", "launched"),
+        ("K5 scooter price hike angers Orla riders", "launched"),
+        # a price told is not a sale
+        ("The price of the Orla K5 scooter was revealed on Monday.", None),
+    ],
+)
+def test_a_price_changed(sentence: str, status: str | None):
+    _assert_read("k5", status or "-", sentence, "")

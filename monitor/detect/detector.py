@@ -1358,8 +1358,9 @@ class Detector:
                 continue
             if m.clause != clause and (m.listed_from < 0 or clause_of[m.listed_from] != clause):
                 continue  # (a listed place's name starts in the cue's clause: "in two cities: X")
-            if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS:
+            if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS and h.start != m.end:
                 continue  # "released the K5 trailer", "revealed K5 tour dates": the trailer did
+                # (unless that noun opens the cue itself: "K5 price hike")
             if m.listed_from >= 0:
                 if not m.listed_from <= h.start < h.end <= m.start:
                     continue  # a place in a list takes only the verb of its own name
