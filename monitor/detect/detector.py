@@ -662,11 +662,6 @@ class Detector:
                     return m.group(0)
                 at = low.find(word, at + 1)
         return None
-        for sentence in sentences:
-            m = self._denials.search(fold_accents(sentence).lower())
-            if m is not None:
-                return m.group(0)
-        return None
 
     def _antecedent(
         self,
