@@ -1896,3 +1896,15 @@ def test_work_begun_on_a_project(sentence: str):
 )
 def test_a_price_changed(sentence: str, status: str | None):
     _assert_read("k5", status or "-", sentence, "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Orla M2 app was taken offline two weeks after its launch.",
+        "The Orla M2 scooter has been delisted from every Nordic store.",
+        "The Orla M2 rental app is now officially shut down.",
+    ],
+)
+def test_taken_offline_delisted_shut(sentence: str):
+    _assert_read("m2", "discontinued", sentence, "")
