@@ -1310,14 +1310,20 @@ class Detector:
 
         return [h for h in hits if not names(h)]
 
+    def _company_agent(self, h: _Hit, tokens: list[Token]) -> tuple[bool, bool | None]:
+        """Does one of the baseline's organisations (or "the company") stand among the three
+        words before the cue, and among the words after a passive's "by" (None: no "by")?"""
+        before = any(t.key in self._company for t in tokens[max(0, h.start - 3) : h.start])
+        after = tokens[h.end : h.end + 3]
+        if not after or after[0].key != "by":
+            return before, None
+        return before, any(t.key in self._company for t in after[1:])
+
     def _by_its_owner(self, h: _Hit, tokens: list[Token]) -> bool:
         """ "Orla halts the K5" is a decision of the owner; "the K5 was halted by a court" or
         "the city halts the K5" stops it from outside, and a stop from outside may be lifted."""
-        agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
-        after = [t.key for t in tokens[h.end : h.end + 3]]
-        if after[:1] == ["by"]:
-            return any(k in self._company for k in after[1:])
-        return any(k in self._company for k in agent)
+        before, by = self._company_agent(h, tokens)
+        return before if by is None else by
 
     def _its_own(self, h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
         """ "the University of X opened its first campus in Y", where the campus is what is
@@ -1622,11 +1628,10 @@ class Detector:
             cue.kind != "timing" and self.lexicon.statuses[cue.status or ""].needs_official
         )
         if needs_official and not official:
-            agent = [t.key for t in tokens[max(0, h.start - 3) : h.start]]
-            after = [t.key for t in tokens[h.end : h.end + 3]]
-            if any(k in self._company for k in agent):
+            before, by = self._company_agent(h, tokens)
+            if before:
                 official = [f"{tokens[h.start - 1].text} {h.text}".strip()]
-            elif after[:1] == ["by"] and any(k in self._company for k in after[1:]):
+            elif by:
                 official = [f"{h.text} by ... {tokens[h.end + 1].text}"]  # the passive's agent
         if reported and not (needs_official and official):
             if needs_official and status == "confirmed":
@@ -1933,6 +1938,7 @@ OBJECT_NOUNS = ABOUT_NOUNS | frozenset(
     ("cast", "information", "report", "plans", "plan", "roadmap", "logo")
 )
 # After "the", words that make a time, not an object: "launched the same day", "the next week".
+CALENDAR_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
 TIME_AFTER_THE = frozenset(
     ("same", "following", "next", "previous", "first", "last", "day", "week", "month", "year")
     + ("weekend", "morning", "evening", "night")
@@ -1967,9 +1973,7 @@ def _an_object_follows(i: int, tokens: list[Token]) -> bool:
 
 
 # the words after "the first"/"the same" that make it a time: TIME_AFTER_THE's and a few more
-TIME_NOUNS = TIME_AFTER_THE | frozenset(
-    ("days", "weeks", "months", "years", "time", "quarter", "half")
-)
+TIME_NOUNS = TIME_AFTER_THE | CALENDAR_UNITS | frozenset(("time", "quarter", "half"))
 
 
 def _an_ordinal_before_a_thing(i: int, tokens: list[Token]) -> bool:
@@ -2515,10 +2519,10 @@ def _appositive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     if not between or len(between) > APPOSITIVE_OBJECT_WORDS + 2:
         return False
     k = len(between) - 1
-    while k >= 0 and between[k].key != "," and (not between[k].is_word or k == len(between) - 1):
-        if between[k].is_word and between[k].key not in ("the", "a", "an"):
-            return False
-        k -= 1  # an opening quote, or the appositive's own article ("..., the K5,")
+    if between[k].key in ("the", "a", "an"):
+        k -= 1  # the appositive's own article ("..., the K5,")
+    while k >= 0 and not between[k].is_word and between[k].key != ",":
+        k -= 1  # an opening quote
     if k < 1 or between[k].key != ",":
         return False
     if any(not t.is_word or t.key in PREPOSITIONS for t in between[:k]):
@@ -2591,7 +2595,6 @@ RUN_COUNT_WORDS = frozenset(
 THIS_TIMES = frozenset(("year", "month", "week", "spring", "summer", "autumn", "fall", "winter"))
 IN_WORDS = frozenset(("in", "within"))
 PAST_HELPERS = frozenset(("has", "have", "had", "was", "were"))
-WHILE_UNITS = frozenset(("day", "days", "week", "weeks", "month", "months", "year", "years"))
 WHILE_COUNTS = frozenset(
     ("a", "an", "one", "two", "three", "four", "five", "six", "few", "couple", "of", "just")
     + ("only", "about", "around", "less", "than", "under", "the", "next")
@@ -2619,7 +2622,7 @@ def _in_a_while(h: _Hit, tokens: list[Token]) -> bool:
         and (tokens[j].key in WHILE_COUNTS or tokens[j].key.isdigit())
     ):
         j += 1
-    return j > i + 1 and j < len(tokens) and tokens[j].key in WHILE_UNITS
+    return j > i + 1 and j < len(tokens) and tokens[j].key in CALENDAR_UNITS
 
 
 NOMINAL_REACH = 8  # "the launch of the long-awaited K5 will ...": words to its verb

@@ -251,9 +251,8 @@ LIST_REACH = 16  # words a list of places may run to ("in Chad, Botswana, ... an
 LIST_WORDS = frozenset({",", "and", "&", "or", "the"})
 LIST_BREAKS = CLAUSE_BREAKS - {":"}  # a colon may open the list itself
 LIST_LEAD_WORDS = 4  # "in four new US cities: ..."
-LIST_ROOM = (
-    8  # words between a listed place's name and its preposition ("is launching its new service")
-)
+# words between a listed place's name and its preposition ("is launching its new service")
+LIST_ROOM = 8
 
 
 def _clause_around(
