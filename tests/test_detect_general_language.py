@@ -1693,6 +1693,8 @@ def test_a_place_anywhere_in_a_list_after_a_colon(sentence: str):
         # a run whose length is told has come to its end
         ("Nordmart bows out after nearly five decades", "discontinued"),
         ("Nordmart's last Oslo store bows out after 90 years.", "discontinued"),
+        ("Nordmart bows out after half a century of trading.", "discontinued"),
+        ("Nordmart bows out after a century.", "discontinued"),
         # ... unless it is still on its way out
         ("Nordmart is shutting down after 90 years", None),
         ("Nordmart will shut down after 90 years, its owner said.", None),

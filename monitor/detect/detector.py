@@ -2590,7 +2590,7 @@ AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" ma
 RUN_UNITS = frozenset(("years", "decades", "months", "seasons", "centuries", "decade", "century"))
 RUN_COUNT_WORDS = frozenset(
     ("a", "more", "than", "nearly", "almost", "over", "some", "about", "two", "three", "four")
-    + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half", "century")
+    + ("five", "six", "seven", "eight", "nine", "ten", "several", "many", "half")
 )
 THIS_TIMES = frozenset(("year", "month", "week", "spring", "summer", "autumn", "fall", "winter"))
 IN_WORDS = frozenset(("in", "within"))
