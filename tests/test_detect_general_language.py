@@ -33,6 +33,8 @@ introduction "in" a city reads as a showing, so "the tour premieres tonight in O
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from monitor.detect import Detector
@@ -293,6 +295,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla plans to discontinue the M2 scooter next year."),
         ("m2", "ending", "The M2 scooter will be discontinued in 2027."),
         ("m2", "ending", "The M2 scooter is on its way out."),
+        # winding down is an end under way; wound down, one that is over
+        ("m2", "ending", "Orla is winding down the M2 scooter."),
+        ("m2", "discontinued", "Orla has wound down the M2 scooter."),
         ("m2", "-", "Orla has updated the M2 scooter with a bigger battery."),
         ("m2", "-", "The M2 scooter remains on sale."),
         ("line9", "in-development", "Line 9 is now under construction."),
@@ -1910,3 +1915,17 @@ def test_a_price_changed(sentence: str, status: str | None):
 )
 def test_taken_offline_delisted_shut(sentence: str):
     _assert_read("m2", "discontinued", sentence, "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Orla is winding down, a year after the K5 scooter was dropped.",
+        "The K5 scooter is being phased out, Orla said.",
+    ],
+)
+def test_an_end_under_way_of_a_subject_already_dropped_is_nothing_new(sentence: str):
+    dropped = replace(CLAIMS["k5"], status="cancelled")
+    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    seen = {o.claim: o.status for o in DETECTOR.observe(report, {**CLAIMS, "k5": dropped})}
+    assert seen.get("k5") in (None, "cancelled")

@@ -9,7 +9,11 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-13"
+DETECTOR_VERSION = "rules-14"
+# rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
+# Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
+# and Ghana", lists after the preposition; "winding down" is an end under way; "after half a
+# century" tells a run's length;
 # rules-13: a noun cue's "of" object given as examples after a comma; an amount describing the
 # second of two coordinated names; "the rival X" is X itself; an appositive object with its own
 # article; ", followed by X": X had the same thing happen to it; a bare halt cancels only when its

@@ -1664,6 +1664,11 @@ class Detector:
             if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
                 confidence *= BACKWARD_FACTOR
                 why.append(f"{status} needs an explicit, unhedged cue")
+        if status == "ending" and claim.status in TERMINAL:
+            # "X is winding down" of a plan already dropped or a thing already gone: its end
+            # was told before, nothing is ending anew
+            why.append(f"an end under way of a subject already {claim.status}: nothing new")
+            status = claim.status
         cand.status = status
         cand.confidence = min(confidence, 0.99)
         value = _nearest_timing(h, timings, tokens, clause_of)

@@ -82,11 +82,14 @@ class Signature:
     relation: str = ""  # its preposition, which a window using that room must hold
     place: frozenset[str] = frozenset()  # the words after the preposition ("norway")
     pair: bool = False  # two names joined by a dash: the clause may hold words between them
+    market: bool = False  # relational only as a market ("Zephyr Peru"): no room for a verb more
 
     @property
     def extra(self) -> int:
         """Words a window may hold beyond the signature's own."""
-        return PAIR_EXTRA_WORDS if self.pair else EXTRA_WORDS + self.relational
+        if self.pair:
+            return PAIR_EXTRA_WORDS
+        return EXTRA_WORDS + (self.relational and not self.market)
 
 
 def pair_of(claim: str, name: str, lookalike: bool = False) -> Signature | None:
@@ -107,8 +110,10 @@ def _anchor(words: Iterable[str]) -> str:
 
 
 def signature_of(
-    claim: str, name: str, lookalike: bool = False, needs: str = ""
+    claim: str, name: str, lookalike: bool = False, needs: str = "", market: bool = False
 ) -> Signature | None:
+    """`market`: the name's last word is a market its siblings differ by ("Zephyr Chile" beside
+    "Zephyr Peru"): the name is "Zephyr in Chile" too."""
     words = [fold(k) for k in phrase_keys(name) if k not in FILLER]
     distinct = frozenset(words)
     if len(distinct) < 2:
@@ -122,7 +127,36 @@ def signature_of(
     )
     if place == distinct:
         place = frozenset()  # no place of its own ("in" opens the name)
-    return Signature(claim, distinct, anchor, lookalike, needs, bool(relation), relation, place)
+    market = market and not relation
+    if market:
+        relation, place = "in", frozenset((fold(keys[-1]),))
+    return Signature(
+        claim, distinct, anchor, lookalike, needs, bool(relation), relation, place, market=market
+    )
+
+
+def market_names(names: Iterable[tuple[str, str, bool]]) -> set[tuple[str, str]]:
+    """The (claim, name) pairs whose name is a shared stem and a capitalised last word that
+    differs from claim to claim, in three claims or more ("Zephyr UK", "Zephyr Chile", "Zephyr
+    Peru"): a product or service and the market each claim tracks it in. (Two alone are as
+    often two versions of a thing: "Series S" and "Series X".)"""
+    stems: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+    for claim, name, lookalike in names:
+        words = name.split()
+        keys = phrase_keys(name)
+        if lookalike or len(words) < 2 or len(keys) < 2:
+            continue
+        last = words[-1]
+        if not last[:1].isupper() or not last.isalpha() or keys[-2] in RELATIONS:
+            continue
+        stems.setdefault(keys[:-1], set()).add((claim, keys[-1]))
+    out: set[tuple[str, str]] = set()
+    for claim, name, _ in names:
+        keys = phrase_keys(name)
+        family = stems.get(keys[:-1], set()) if len(keys) >= 2 else set()
+        if (claim, keys[-1] if keys else "") in family and len({c for c, _ in family}) >= 3:
+            out.add((claim, name))
+    return out
 
 
 def without_organization(name: str, organizations: Iterable[str]) -> tuple[str, str] | None:
@@ -159,8 +193,10 @@ class SignatureMatcher:
         also counts without it, in a report that names that organisation."""
         self._by_anchor: dict[str, list[Signature]] = {}
         sigs: list[Signature | None] = []
+        names = list(names)
+        markets = market_names(names)
         for claim, name, lookalike in names:
-            sigs.append(signature_of(claim, name, lookalike))
+            sigs.append(signature_of(claim, name, lookalike, market=(claim, name) in markets))
             sigs.append(pair_of(claim, name, lookalike))
             reduced = without_organization(name, organizations)
             if reduced is not None:
@@ -209,6 +245,8 @@ class SignatureMatcher:
                     and sig.relation not in keys[span[0] : span[1]]
                 ):
                     span = None  # the room a relational name has is for "launches in"
+                if span is not None and sig.place and _a_list_after(keys, span, sig.relation):
+                    span = None  # "Acme in Chad, Norway": a list's places, each its own
                 if span is None and sig.place:
                     listed = _listed(keys, tokens, i, sig)
                     if listed is not None:
@@ -248,11 +286,19 @@ def _named_here(org: str, present: set[str]) -> bool:
 
 
 LIST_REACH = 16  # words a list of places may run to ("in Chad, Botswana, ... and Norway")
-LIST_WORDS = frozenset({",", "and", "&", "or", "the"})
+LIST_JOINS = frozenset({",", "and", "&", "or"})
+LIST_WORDS = LIST_JOINS | {"the"}
 LIST_BREAKS = CLAUSE_BREAKS - {":"}  # a colon may open the list itself
 LIST_LEAD_WORDS = 4  # "in four new US cities: ..."
 # words between a listed place's name and its preposition ("is launching its new service")
 LIST_ROOM = 8
+VERB_ROOM = 3  # and between a place's name and its preposition when no list follows it
+
+
+def _a_list_after(keys: Sequence[str], span: tuple[int, int], relation: str) -> bool:
+    """Does a list open after the preposition inside the span ("Acme in Chad, Norway")?"""
+    at = next((j for j in range(span[0], span[1]) if keys[j] == relation), -1)
+    return at >= 0 and any(keys[j] in LIST_JOINS for j in range(at + 1, span[1]))
 
 
 def _clause_around(
@@ -308,12 +354,14 @@ def _listed(
                 break
             items += keys[r] not in LIST_WORDS
             r -= 1
-        if r < lo or keys[r] != sig.relation or not items:
-            continue  # not in a list after the preposition (a plain window covers "in Norway")
+        if r < lo or keys[r] != sig.relation:
+            continue  # not in a list after the preposition
         # the rest of the name stands before the preposition, in the same clause, which a long
-        # list after it may push out of the list's own reach
+        # list after it may push out of the list's own reach; a place right after it, with no
+        # list, only a few words on ("Acme is now live in Norway")
+        room = LIST_ROOM if items else VERB_ROOM
         first = r
-        while first > max(0, r - len(rest) - LIST_ROOM) and keys[first - 1] not in CLAUSE_BREAKS:
+        while first > max(0, r - len(rest) - room) and keys[first - 1] not in CLAUSE_BREAKS:
             first -= 1
         if rest <= set(keys[first:r]):
             return (p, p + size, next(j for j in range(first, r) if keys[j] in rest))
