@@ -295,6 +295,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla plans to discontinue the M2 scooter next year."),
         ("m2", "ending", "The M2 scooter will be discontinued in 2027."),
         ("m2", "ending", "The M2 scooter is on its way out."),
+        # what a company weighs is not done
+        ("m2", "-", "Orla is weighing ending production of the M2 scooter."),
+        ("m2", "-", "Orla is considering discontinuing the M2 scooter, sources say."),
+        # a plan word after the verb's object tells the object's old date
+        ("tour", "cancelled", "Marla Vey is cancelling her Tidewave Tour scheduled for May."),
         # winding down is an end under way; wound down, one that is over
         ("m2", "ending", "Orla is winding down the M2 scooter."),
         ("m2", "discontinued", "Orla has wound down the M2 scooter."),

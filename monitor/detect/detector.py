@@ -173,6 +173,11 @@ PLANNED_WORDS = frozenset(
     )
 )
 DELAYED_BEFORE = 2  # "delayed the opening of", "pushed back its launch": a noun stage to come
+# verbs that weigh what follows them: "considering ending production", "mulls closing"
+CONSIDERING = frozenset(
+    ("considering", "consider", "considers", "mulling", "mull", "mulls", "weighing", "weigh")
+    + ("weighs", "contemplating", "contemplates", "pondering", "exploring", "explores", "eyeing")
+)
 PLANNED_AFTER = 5  # "deliveries are planned", "flight slips": within this many words after
 HEDGE_BEFORE = 10  # "could soon be cancelled", "is likely, insiders say, to be approved"
 HEDGE_AFTER = 3  # "cancelled, perhaps"; not "confirmed X, and said more would follow"
@@ -2855,6 +2860,9 @@ def _qualify(
         out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
     if _in_a_while(h, tokens):
         out["future"] = "'in ...'"  # "opens in just one month": a time from now
+    if h.start > 0 and tokens[h.start - 1].key in CONSIDERING:
+        # "is considering ending production", "mulls closing the plant": weighed, not done
+        out["hypothetical"] = repr(tokens[h.start - 1].text)
     if (
         h.end - h.start > 1
         and tokens[h.start].key in ("is", "are")
@@ -2903,6 +2911,7 @@ def _qualify(
                     or (
                         "".join(phrase_keys(o.text)) in PLANNED_WORDS
                         and not _before_its_noun(o, tokens)
+                        and not _describes_the_object(h, tokens)
                     )
                 )
             ):
@@ -2970,6 +2979,7 @@ def _qualify(
             and not before
             and gap <= PLANNED_AFTER
             and "".join(phrase_keys(o.text)) in PLANNED_WORDS
+            and not _describes_the_object(h, tokens)
         ):
             out.setdefault("future", repr(o.text))  # "first launch planned for July"
         if (
@@ -2983,6 +2993,12 @@ def _qualify(
     ):
         del out["future"]  # "will be released today": it happens on the report's own day
     return out
+
+
+def _describes_the_object(h: _Hit, tokens: list[Token]) -> bool:
+    """ "is cancelling its conference scheduled for May": after a verb and its object, a plan
+    word describes the object (its old date), it does not make the verb a plan."""
+    return _verb_cue(h, tokens) and h.end < len(tokens) and tokens[h.end].key in _DETERMINERS
 
 
 def _a_relative_clause_opens(after: int, h: _Hit, tokens: list[Token]) -> bool:
