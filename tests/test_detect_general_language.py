@@ -295,6 +295,14 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("m2", "ending", "Orla plans to discontinue the M2 scooter next year."),
         ("m2", "ending", "The M2 scooter will be discontinued in 2027."),
         ("m2", "ending", "The M2 scooter is on its way out."),
+        # a gapped cue's last word in the plural: "withdrew ... applications"
+        ("vexa", "cancelled", "Orla withdrew its applications for Vexa and two other drugs."),
+        ("vexa", "cancelled", "The makers of Vexa have withdrawn their bid for approval."),
+        ("vexa", "cancelled", "Orla has withdrawn its bids for Vexa."),
+        ("vexa", "cancelled", "The company is withdrawing its application for Vexa."),
+        # a head that is a cue of its own ("concluded") and of a longer gapped one
+        ("merger", "launched", "Orla has concluded its merger with Brisk."),
+        ("tour", "discontinued", "The Tidewave Tour concluded in Oslo on Sunday."),
         # what a company weighs is not done
         ("m2", "-", "Orla is weighing ending production of the M2 scooter."),
         ("m2", "-", "Orla is considering discontinuing the M2 scooter, sources say."),

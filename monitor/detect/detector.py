@@ -981,6 +981,7 @@ class Detector:
                 m.end - m.start > 1
                 and tails is not None
                 and not any(tails)
+                and _all_gapped(m.payloads)
                 and self._may_hide(m, tokens)
             ):
                 # A gapped cue's head whose tail is missing hides what the words say: a shorter
@@ -995,11 +996,15 @@ class Detector:
                     matches[k:] = self._rescan(tokens, m, matches[k:])
                     continue
             hit = _Hit(m.start, m.end, sentence[tokens[m.start].start : tokens[m.end - 1].end])
+            # a head that is a cue of its own and the head of a gapped one: the gapped one, found
+            # whole, says more ("concluded ... takeover" over "concluded")
+            whole = tails is not None and any(tails)
             for n, (kind, payload) in enumerate(m.payloads):
                 if kind == "cue":
                     assert isinstance(payload, _Cue)
                     if payload.tail is None:
-                        hit.cues.append(payload)
+                        if not whole:
+                            hit.cues.append(payload)
                         continue
                     found = tails[n] if tails is not None else None
                     if found is not None:
@@ -1074,15 +1079,15 @@ class Detector:
             if key in CLAUSE_PUNCT and not (key == ":" and _between_capitals(tokens, i)):
                 break  # a clause ends; a title's colon ("Acme: Rising") does not end one
             for k, tail in index.get(key[:1], ()):
-                if out[k] is not None or not tail.startswith(key):
+                if out[k] is not None:
                     continue
-                joined = key
-                if joined == tail:
+                if key == tail or key == tail + "s":  # "withdrew ... applications" too
                     out[k] = (i, i + 1)
-                else:
+                elif tail.startswith(key):
+                    joined = key
                     for j in range(i + 1, min(n, i + 4)):
                         joined += tokens[j].key
-                        if joined == tail:
+                        if joined == tail or joined == tail + "s":
                             out[k] = (i, j + 1)
                             break
                         if not tail.startswith(joined):
@@ -1779,14 +1784,17 @@ def _merge(a: _Candidate, b: _Candidate, claims: Mapping[str, Claim]) -> _Candid
 
 
 def _tail_index(payloads: tuple[tuple[str, object], ...]) -> dict[str, list[tuple[int, str]]]:
-    """For a match whose payloads are all gapped cues: each tail's first letter -> (the
-    payload's place, the tail's joined key); empty when any payload is something else."""
+    """For a match holding gapped cues: each tail's first letter -> (the payload's place, the
+    tail's joined key); empty when it holds none."""
     index: dict[str, list[tuple[int, str]]] = {}
     for k, (kind, payload) in enumerate(payloads):
-        if kind != "cue" or not isinstance(payload, _Cue) or payload.tail is None:
-            return {}
-        index.setdefault(payload.tail[:1], []).append((k, payload.tail))
+        if kind == "cue" and isinstance(payload, _Cue) and payload.tail is not None:
+            index.setdefault(payload.tail[:1], []).append((k, payload.tail))
     return index
+
+
+def _all_gapped(payloads: tuple[tuple[str, object], ...]) -> bool:
+    return all(isinstance(p, _Cue) and p.tail is not None for _, p in payloads)
 
 
 def _between_capitals(tokens: list[Token], i: int) -> bool:
