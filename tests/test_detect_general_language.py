@@ -300,6 +300,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "cancelled", "The makers of Vexa have withdrawn their bid for approval."),
         ("vexa", "cancelled", "Orla has withdrawn its bids for Vexa."),
         ("vexa", "cancelled", "The company is withdrawing its application for Vexa."),
+        # an assembly passes a bill; what is passed to someone is handed on
+        ("bill", "approved", "City council passes Clean Streets Bill"),
+        ("bill", "approved", "The assembly passed the Clean Streets Bill on Tuesday."),
+        ("k5", "-", "Orla passed the K5 scooter to a partner."),
+        ("bill", "launched", "The city began enforcing the Clean Streets Act in May."),
         # a head that is a cue of its own ("concluded") and of a longer gapped one
         ("merger", "launched", "Orla has concluded its merger with Brisk."),
         ("tour", "discontinued", "The Tidewave Tour concluded in Oslo on Sunday."),

@@ -1487,6 +1487,9 @@ class Detector:
     ) -> _Candidate:
         why: list[str] = []
         cand = _Candidate(claim.id, None, 0.0, why, evidence=sentence)
+        if cue.active and _handed_on(h, mention_span, tokens):
+            why.append(f"{h.text!r} ... to: handed on, not passed into law")
+            return cand
         if cue.kind == "timing":
             status: str | None = None
             confidence = TIMING_CONFIDENCE
@@ -2247,6 +2250,19 @@ EXIT_CUES = frozenset(
 
 # a change of owner: it ends a business only for the seller that was leaving it
 TRANSFER_WORDS = frozenset(("sale", "acquisition", "divestment", "divestiture", "deal"))
+
+
+PASSING = frozenset(("pass", "passes", "passed"))
+
+
+def _handed_on(h: _Hit, span: tuple[int, int], tokens: list[Token]) -> bool:
+    """ "passed the K5 to a partner", "the storm passed before the K5 show": a "pass" that
+    does not take the subject as its direct object, or hands it to someone, passes no law."""
+    if tokens[h.end - 1].key not in PASSING:
+        return False
+    if span[0] < h.end or any(t.key not in _DETERMINERS for t in tokens[h.end : span[0]]):
+        return True
+    return span[1] < len(tokens) and tokens[span[1]].key == "to"
 
 
 def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
