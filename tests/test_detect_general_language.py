@@ -300,6 +300,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "cancelled", "The makers of Vexa have withdrawn their bid for approval."),
         ("vexa", "cancelled", "Orla has withdrawn its bids for Vexa."),
         ("vexa", "cancelled", "The company is withdrawing its application for Vexa."),
+        # an end under way or decided
+        ("hall", "ending", "Orla is shutting down Harbour Hall."),
+        ("hall", "ending", "Orla has decided to close Harbour Hall."),
         # an assembly passes a bill; what is passed to someone is handed on
         ("bill", "approved", "City council passes Clean Streets Bill"),
         ("bill", "approved", "The assembly passed the Clean Streets Bill on Tuesday."),
@@ -1947,3 +1950,22 @@ def test_an_end_under_way_of_a_subject_already_dropped_is_nothing_new(sentence: 
     report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
     seen = {o.claim: o.status for o in DETECTOR.observe(report, {**CLAIMS, "k5": dropped})}
     assert seen.get("k5") in (None, "cancelled")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In April, Orla decided to close all of its health clinics.",
+        "After a weak year, Orla is shutting down its health clinics.",
+    ],
+)
+def test_the_owner_of_its_after_a_fronted_phrase(sentence: str):
+    clinics = Claim(
+        id="clinics",
+        subject="Orla's health clinics, open",
+        status="launched",
+        aliases=("Orla health clinics", "Orla's health clinics"),
+    )
+    detector = Detector([clinics], organizations=("Orla",))
+    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    assert {o.claim: o.status for o in detector.observe(report)} == {"clinics": "ending"}

@@ -1207,9 +1207,9 @@ class Detector:
         )
         if owned and m.text[:1].islower():
             start = 0
-            if tokens[0].key in SENTENCE_ADVERBS:
-                # "Now, 14 years later, Acme has opened its ...": the subject follows the
-                # fronted phrase
+            if tokens[0].key in FRONTED_OPENERS:
+                # "Now, 14 years later, Acme has opened its ...", "In April, Acme decided to
+                # close all of its ...": the subject follows the fronted phrase
                 start = max(
                     (j + 1 for j in range(min(m.start, FRONTED_REACH)) if tokens[j].key == ","),
                     default=1,
@@ -2620,6 +2620,11 @@ SENTENCE_ADVERBS = frozenset(
     + ("also", "still", "then", "finally", "separately", "instead", "previously", "since")
 )
 FRONTED_REACH = 10  # words a fronted phrase may run to before its last comma
+# the first words of a phrase put before a sentence's subject
+FRONTED_OPENERS = SENTENCE_ADVERBS | frozenset(
+    ("in", "on", "at", "after", "before", "during", "following", "last", "this", "by", "amid")
+    + ("despite", "within", "with", "for", "as", "when", "while", "under", "over", "from")
+)
 AGO_AFTER = 8  # "cancelled the K5 as its chief ten years ago": how far "ago" may follow
 RUN_UNITS = frozenset(("years", "decades", "months", "seasons", "centuries", "decade", "century"))
 RUN_COUNT_WORDS = frozenset(
