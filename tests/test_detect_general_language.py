@@ -300,6 +300,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "cancelled", "The makers of Vexa have withdrawn their bid for approval."),
         ("vexa", "cancelled", "Orla has withdrawn its bids for Vexa."),
         ("vexa", "cancelled", "The company is withdrawing its application for Vexa."),
+        # an aside between commas splits no clause
+        ("k5", "cancelled", "The K5 scooter, meanwhile, was cancelled in May."),
+        ("k5", "cancelled", "The K5 scooter, however, has been cancelled."),
         # an end under way or decided
         ("hall", "ending", "Orla is shutting down Harbour Hall."),
         ("hall", "ending", "Orla has decided to close Harbour Hall."),

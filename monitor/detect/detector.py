@@ -1846,8 +1846,11 @@ def _clauses(
     starts: set[int] = set()
     kept: list[tuple[int, int]] = []  # from a name's end to its relative pronoun
     named_up_to: set[int] | None = None
+    asides = _aside_commas(tokens) if ", " in sentence else set()
     for h in hits:
         if "terminators" in h.kinds and not h.cues:
+            if h.start - 1 in asides:
+                continue  # "the K5, however, was cancelled": an aside, no new clause
             if tokens[h.start].key in RELATIVE_PRONOUNS:
                 if named_up_to is None:
                     named_up_to = {m.end for m in mentions if m.claims}
@@ -1863,6 +1866,7 @@ def _clauses(
         parenthetical |= _dash_pairs(tokens)
     if ":" in sentence:
         parenthetical |= _title_colons(tokens, mentions)
+    parenthetical |= asides
     # A fronted adverbial clause ("Weeks after it was shelved, the K6 ...") ends at its comma.
     for i, t in enumerate(tokens[:FRONTED_WITHIN]):
         if t.key == ",":
@@ -1884,6 +1888,29 @@ def _clauses(
         if t.key in CLAUSE_PUNCT or i in starts:
             clause += 1
         out.append(clause)
+    return out
+
+
+# Words set off by commas inside a clause: "the K5, meanwhile, was cancelled".
+ASIDE_ADVERBS = frozenset(
+    ("meanwhile", "however", "too", "though", "also", "moreover", "furthermore", "likewise")
+    + ("similarly", "instead", "nonetheless", "nevertheless", "finally", "reportedly")
+    + ("apparently", "ultimately", "eventually", "meantime", "indeed", "now", "then")
+)
+
+
+def _aside_commas(tokens: list[Token]) -> set[int]:
+    """The commas around an aside of one word ("meanwhile", "however", "in the meantime" is
+    not one): they split no clause."""
+    out: set[int] = set()
+    for i in range(len(tokens) - 2):
+        if (
+            tokens[i].key == ","
+            and tokens[i + 1].key in ASIDE_ADVERBS
+            and tokens[i + 2].key == ","
+            and i > 0
+        ):
+            out.update((i, i + 2))
     return out
 
 
