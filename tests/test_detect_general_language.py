@@ -300,6 +300,11 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("vexa", "cancelled", "The makers of Vexa have withdrawn their bid for approval."),
         ("vexa", "cancelled", "Orla has withdrawn its bids for Vexa."),
         ("vexa", "cancelled", "The company is withdrawing its application for Vexa."),
+        # a closure told as a noun: announced, or past when something follows it
+        ("tarn", "ending", "Orla announced the closure of the Tarn plant."),
+        ("nord", "discontinued", "Shoppers drifted away after the closure of Nordmart."),
+        ("hall", "-", "The temporary closure of Harbour Hall ends in May."),
+        ("k5", "-", "Orla announced the closure of the K5 scooter pilot in Oslo."),
         # an aside between commas splits no clause
         ("k5", "cancelled", "The K5 scooter, meanwhile, was cancelled in May."),
         ("k5", "cancelled", "The K5 scooter, however, has been cancelled."),

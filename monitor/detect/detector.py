@@ -1975,7 +1975,7 @@ ABOUT_NOUNS = frozenset(
     + ("pictures", "video", "videos", "footage", "specs", "specifications", "price", "prices")
     + ("pricing", "poster", "posters", "lineup", "schedule", "figures", "results", "review")
     + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
-    + ("trial", "trials", "study", "studies")  # "the K5 trial was halted": the trial was
+    + ("trial", "trials", "pilot", "pilots", "study", "studies")  # "the K5 trial was halted"
     + ("consultation", "consultations", "inquiry", "investigation")
 )
 # Verbs that grow what they take: a plan "to expand the plant" is the expansion's, not the plant's.
