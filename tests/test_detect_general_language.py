@@ -305,6 +305,8 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("nord", "discontinued", "Shoppers drifted away after the closure of Nordmart."),
         ("hall", "-", "The temporary closure of Harbour Hall ends in May."),
         ("k5", "-", "Orla announced the closure of the K5 scooter pilot in Oslo."),
+        # a gig at a venue is not the venue
+        ("hall", "-", "Marla Vey cancels sold-out Harbour Hall gig"),
         # an aside between commas splits no clause
         ("k5", "cancelled", "The K5 scooter, meanwhile, was cancelled in May."),
         ("k5", "cancelled", "The K5 scooter, however, has been cancelled."),

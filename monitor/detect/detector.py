@@ -1977,6 +1977,7 @@ ABOUT_NOUNS = frozenset(
     + ("reviews", "rumours", "rumors", "leak", "leaks", "script", "scripts", "soundtrack")
     + ("trial", "trials", "pilot", "pilots", "study", "studies")  # "the K5 trial was halted"
     + ("consultation", "consultations", "inquiry", "investigation")
+    + ("gig", "gigs", "concert", "concerts")  # "cancels her Harbour Hall gig": the gig is
 )
 # Verbs that grow what they take: a plan "to expand the plant" is the expansion's, not the plant's.
 GROWTH_VERBS = frozenset({"expand", "extend", "enlarge", "upgrade", "widen", "renovate", "double"})
