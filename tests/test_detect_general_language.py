@@ -1979,3 +1979,37 @@ def test_the_owner_of_its_after_a_fronted_phrase(sentence: str):
     detector = Detector([clinics], organizations=("Orla",))
     report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
     assert {o.claim: o.status for o in detector.observe(report)} == {"clinics": "ending"}
+
+
+def test_an_organisation_hyphenated_name_is_no_pair_of_names():
+    # "Vel-Tor" is the company; only "Vel-Tor plant in Chile" names the tracked plant
+    plant = Claim(
+        id="chile",
+        subject="Vel-Tor's recycling plant in Chile, planned",
+        status="expected",
+        aliases=("Vel-Tor plant in Chile", "Chile plant"),
+    )
+    detector = Detector([plant], organizations=("Vel-Tor",))
+    report = Report(
+        key="p",
+        title="Vel-Tor suspends operations as it looks for buyers",
+        text="",
+        published="2026-05-10T00:00:00Z",
+    )
+    assert [o.status for o in detector.observe(report) if o.status] == []
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("in-production", None), ("in-development", "launched")],
+)
+def test_operations_begun_of_a_site_already_producing(status: str, expected: str | None):
+    tarn = replace(CLAIMS["tarn"], status=status)
+    report = Report(
+        key="p",
+        title="Orla has begun operations at the Tarn plant.",
+        text="",
+        published="2026-05-10T00:00:00Z",
+    )
+    seen = {o.claim: o.status for o in DETECTOR.observe(report, {**CLAIMS, "tarn": tarn})}
+    assert seen.get("tarn") in ((None, status) if expected is None else (expected,))

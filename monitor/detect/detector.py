@@ -1537,6 +1537,15 @@ class Detector:
                 elif status == "discontinued":
                     why.append(f"a transfer ({h.text!r}) ends only a claim being exited")
                     return cand
+            if (
+                status == "launched"
+                and claim.status == "in-production"
+                and any(t.key in OPERATION_WORDS for t in tokens[h.start : h.end])
+            ):
+                # "the plant began operations": for a site already producing, its operations
+                # are its production, not a launch of something new
+                why.append(f"{h.text!r}: operations of what is in production -> nothing new")
+                return cand
             if status == "discontinued" and h.start > 0 and tokens[h.start - 1].key == "being":
                 status = "ending"  # "the K4 is being discontinued": on its way out, not gone
                 why.append("in progress ('being') -> ending")
@@ -2301,6 +2310,7 @@ def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
     )
 
 
+OPERATION_WORDS = frozenset(("operation", "operations", "operating", "operational"))
 # "is developing", "in development", "in the works": a state a decided subject was already in
 # (unlike "construction began", which starts after the decision)
 DEVELOPMENT_STATE = frozenset(("development", "developing", "developed", "works"))

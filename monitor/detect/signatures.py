@@ -195,9 +195,12 @@ class SignatureMatcher:
         sigs: list[Signature | None] = []
         names = list(names)
         markets = market_names(names)
+        # "Li-Cycle", "Coca-Cola": an organisation's own hyphenated name is no pair of names
+        org_words = {frozenset(fold(k) for k in phrase_keys(o)) for o in organizations}
         for claim, name, lookalike in names:
             sigs.append(signature_of(claim, name, lookalike, market=(claim, name) in markets))
-            sigs.append(pair_of(claim, name, lookalike))
+            pair = pair_of(claim, name, lookalike)
+            sigs.append(None if pair is None or pair.words in org_words else pair)
             reduced = without_organization(name, organizations)
             if reduced is not None:
                 sigs.append(signature_of(claim, reduced[0], lookalike, reduced[1]))
