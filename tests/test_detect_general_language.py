@@ -2013,3 +2013,40 @@ def test_operations_begun_of_a_site_already_producing(status: str, expected: str
     )
     seen = {o.claim: o.status for o in DETECTOR.observe(report, {**CLAIMS, "tarn": tarn})}
     assert seen.get("tarn") in ((None, status) if expected is None else (expected,))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a closing verb with places of business as its object, and examples of them
+        ("Nordmart shut 40 stores, including the Oslo flagship.", {"flag": "discontinued"}),
+        (
+            "Nordmart closed 40 stores last year, including its Oslo flagship.",
+            {"flag": "discontinued"},
+        ),
+        ("Nordmart shuts Oslo flagship store amid wider closures", {"flag": "discontinued"}),
+        ("Nordmart goes into liquidation, closes final stores", {"chain": "discontinued"}),
+        # some of the chain's stores, or a store described as closed
+        ("Nordmart closed 255 stores in April.", {}),
+        ("Orla revived its scooter rental from a closed store in Oslo.", {}),
+    ],
+)
+def test_places_of_business_closed(sentence: str, expected: dict[str, str]):
+    claims = {
+        "flag": Claim(
+            id="flag",
+            subject="Nordmart's Oslo flagship store, closing",
+            status="ending",
+            aliases=("Nordmart Oslo flagship", "Oslo flagship", "Oslo flagship store"),
+        ),
+        "chain": Claim(
+            id="chain",
+            subject="Nordmart chain, closing its stores",
+            status="ending",
+            aliases=("Nordmart", "Nordmart chain"),
+        ),
+    }
+    detector = Detector(claims.values(), organizations=("Nordmart",))
+    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    seen = {o.claim: o.status for o in detector.observe(report) if o.status}
+    assert {k: v for k, v in seen.items() if v != claims[k].status} == expected

@@ -248,6 +248,7 @@ class _Hit:
     kinds: set[str] = field(default_factory=set)
     cues: list[_Cue] = field(default_factory=list)
     gap: tuple[int, int] | None = None  # the words skipped by "A ... B"
+    premises: bool = False  # a closing verb with places of business as its object
 
 
 @dataclass(slots=True)
@@ -1007,6 +1008,23 @@ class Detector:
                             hit.cues.append(payload)
                         continue
                     found = tails[n] if tails is not None else None
+                    if (
+                        found is not None
+                        and payload.tail in PREMISES
+                        and (
+                            found[0] - m.end > PREMISES_GAP
+                            or found[0] == m.end
+                            or not (
+                                tokens[m.end].key in PREMISES_OPENERS
+                                or _a_count(tokens[m.end], tokens[m.end])
+                                or tokens[m.end].text[:1].isupper()
+                            )
+                            or any(t.key == "," for t in tokens[m.end : found[0]])
+                        )
+                    ):
+                        # "closed 40 stores", "shut its York bar", not "shuts on Saturday, with
+                        # bars" nor "from closed c-store" (a closed store, described)
+                        found = None
                     if found is not None:
                         tail_start, end = found
                         hits.append(
@@ -1016,6 +1034,7 @@ class Detector:
                                 sentence[tokens[m.start].start : tokens[end - 1].end],
                                 cues=[_Cue(payload.kind, payload.status, payload.active)],
                                 gap=(m.end, tail_start),
+                                premises=payload.tail in PREMISES,
                             )
                         )
                 else:
@@ -1379,6 +1398,11 @@ class Detector:
             elif m.end <= h.start:
                 if cue.active:
                     continue  # "the K4 is killing off its twin": the mention is the agent
+                if h.premises and any(
+                    o.start >= h.end and o.claims and _an_example_of_the_object(h, o, tokens)
+                    for o in mentions
+                ):
+                    continue  # "Acme shut 40 stores, including the Oslo one": that one shut
                 if tokens[h.end - 1].key == "of" and not (
                     h.end - h.start > 2 and tokens[h.end - 2].key in PARTICLES
                 ):
@@ -1546,6 +1570,18 @@ class Detector:
                 # are its production, not a launch of something new
                 why.append(f"{h.text!r}: operations of what is in production -> nothing new")
                 return cand
+            if h.premises:
+                own = self._own_words.get(claim.id, frozenset())
+                if mention_span[0] < h.start and not any(
+                    t.key in WHOLE_WORDS or (t.key in own and _a_count(t, t))
+                    for t in tokens[h.start : h.end]
+                ):  # (all its stores, or the count its own name holds: "27 stores closing")
+                    # "Brisk closed 20 stores": some of its places, not the subject itself
+                    why.append(f"{h.text!r}: some of its places close, not all of them")
+                    return cand
+                if _for_a_while(mention_span[1], tokens):
+                    why.append("closed for a while, not for good")  # "for two days"
+                    return cand
             if status == "discontinued" and h.start > 0 and tokens[h.start - 1].key == "being":
                 status = "ending"  # "the K4 is being discontinued": on its way out, not gone
                 why.append("in progress ('being') -> ending")
@@ -1556,7 +1592,11 @@ class Detector:
                 # "shuttered 255 locations", "255 Nordmart stores closed for good": some of
                 # them, while the rest wind down
                 count = _counted_part(h, tokens, mention_span)
-                if count:
+                example = any(
+                    t.key in ("including", "like", "such") for t in tokens[h.end : mention_span[0]]
+                )  # "shut 40 stores, including the Oslo one": that one is shut
+                if count and not example and count.lower() not in self._own_words.get(claim.id, ()):
+                    # (a count the claim's own words hold is the whole: "27 stores closing")
                     why.append(f"a part ({count}) of what is ending, not its end")
                     return cand
             if status is None:
@@ -1846,7 +1886,18 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
                 return True
         return False
 
-    return [h for h in hits if not clashes(h)]
+    out: list[_Hit] = []
+    for h in hits:
+        if not clashes(h):
+            out.append(h)
+        elif h.gap is not None and any(h.gap[0] <= s < h.end <= e for s, e in spans):
+            # "shuts York city centre bar" where the name is "York city centre bar": the
+            # tail is the name's own last word; the verb before it takes the name
+            head = replace(h, end=h.gap[0], gap=None)
+            head.text = head.text.split()[0] if head.end - head.start == 1 else head.text
+            if not clashes(head):
+                out.append(head)
+    return out
 
 
 def _clauses(
@@ -1957,6 +2008,8 @@ def _counted_part(h: _Hit, tokens: list[Token], mention_span: tuple[int, int]) -
     before the count say it is the whole ("closed all 800", "the remaining 40")."""
     if h.end < len(tokens) and _a_count(tokens[h.end], tokens[h.end]):
         count = h.end
+    elif h.gap is not None and _a_count(tokens[h.gap[0]], tokens[h.gap[0]]):
+        count = h.gap[0]  # "closed 255 stores": the count inside the gapped cue
     elif mention_span[0] > 0 and _a_count(tokens[mention_span[0] - 1], tokens[mention_span[0]]):
         count = mention_span[0] - 1
     else:
@@ -2154,15 +2207,28 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
             continue
         words = [x for x in between[:k] if x.key != ","]
         rest = [x for x in between[k + marker :] if x.key not in EXAMPLE_ADVERBS]
+        while words and _a_time_word(words[-1]):
+            words.pop()  # "closed 40 stores last year, including ...": the time is no object
+        if not words and h.gap is not None and h.end - 1 > h.gap[0]:
+            # "shut 40 stores, including ...": the gapped cue holds its plural object
+            words = [t for t in tokens[h.gap[0] : h.end] if t.is_word]
         if (
             0 < len(words) <= EXAMPLE_OBJECT_WORDS
-            and all(x.is_word and x.text.islower() for x in words)
+            and all(x.is_word and (x.text.islower() or _a_count(x, x)) for x in words)
             and _plural(words[-1].key)
             and all(x.key in _DETERMINERS for x in rest)
             and len(rest) <= 1
         ):
             return True
     return False
+
+
+TIME_TAIL_WORDS = CALENDAR_UNITS | frozenset(("last", "this", "earlier", "in", "ago", "on"))
+
+
+def _a_time_word(t: Token) -> bool:
+    """A word of a time phrase after an object ("last year", "in July", "in 2025")."""
+    return t.key in TIME_TAIL_WORDS or t.key in MONTHS or (len(t.key) == 4 and t.key.isdigit())
 
 
 # "featuring dropped waists", "a delayed start": a participle after these describes the noun
@@ -2311,6 +2377,26 @@ def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
 
 
 OPERATION_WORDS = frozenset(("operation", "operations", "operating", "operational"))
+# Places of business a closing verb takes as its object ("closed 40 stores", "shut two plants"):
+# their count and the verb stand close, in one phrase.
+PREMISES = frozenset(
+    ("store", "shop", "bar", "pub", "restaurant", "branch", "site", "location", "venue")
+    + ("clinic", "outlet", "plant", "factory")
+)
+PREMISES_GAP = 3
+
+
+def _for_a_while(at: int, tokens: list[Token]) -> bool:
+    """ "for two days", "for a week", "for several months" right after `at`."""
+    if at >= len(tokens) or tokens[at].key != "for":
+        return False
+    j = at + 1
+    while j < len(tokens) and j <= at + 3 and tokens[j].key not in CALENDAR_UNITS:
+        j += 1
+    return j < len(tokens) and tokens[j].key in CALENDAR_UNITS
+
+
+PREMISES_OPENERS = WHOLE_WORDS | frozenset(("its", "their", "the", "some", "several"))
 # "is developing", "in development", "in the works": a state a decided subject was already in
 # (unlike "construction began", which starts after the decision)
 DEVELOPMENT_STATE = frozenset(("development", "developing", "developed", "works"))
