@@ -305,6 +305,14 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("nord", "discontinued", "Shoppers drifted away after the closure of Nordmart."),
         ("hall", "-", "The temporary closure of Harbour Hall ends in May."),
         ("k5", "-", "Orla announced the closure of the K5 scooter pilot in Oslo."),
+        # "due to" a cause is no plan; "soon after" is no time to come
+        ("hall", "cancelled", "Harbour Hall was cancelled due to the storm."),
+        ("tour", "cancelled", "The Tidewave Tour was called off due to concerns about safety."),
+        ("k5", "-", "The K5 scooter is due to launch in May."),
+        ("k5", "cancelled", "The news comes soon after Orla scrapped the K5 scooter."),
+        # a feature of a subject is not the subject
+        ("m2", "-", "A new M2 scooter feature was cancelled last week."),
+        ("k5", "-", "The K5 scooter is close to being cancelled, insiders say."),
         # a gig at a venue is not the venue
         ("hall", "-", "Marla Vey cancels sold-out Harbour Hall gig"),
         # an aside between commas splits no clause
@@ -1953,6 +1961,7 @@ def test_taken_offline_delisted_shut(sentence: str):
     [
         "Orla is winding down, a year after the K5 scooter was dropped.",
         "The K5 scooter is being phased out, Orla said.",
+        "Orla shuttered the K5 scooter line last month.",
     ],
 )
 def test_an_end_under_way_of_a_subject_already_dropped_is_nothing_new(sentence: str):

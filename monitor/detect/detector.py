@@ -1391,6 +1391,12 @@ class Detector:
             if m.end < len(tokens) and tokens[m.end].key in ABOUT_NOUNS and h.start != m.end:
                 continue  # "released the K5 trailer", "revealed K5 tour dates": the trailer did
                 # (unless that noun opens the cue itself: "K5 price hike")
+            if (
+                m.end < len(tokens)
+                and tokens[m.end].key in FEATURE_NOUNS
+                and not any({"feature", "features"} & self._own_words[c] for c in m.claims)
+            ):
+                continue  # "a new K5 feature was cancelled": the feature was, unless it is one
             if m.listed_from >= 0:
                 if not m.listed_from <= h.start < h.end <= m.start:
                     continue  # a place in a list takes only the verb of its own name
@@ -1726,9 +1732,11 @@ class Detector:
             if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
                 confidence *= BACKWARD_FACTOR
                 why.append(f"{status} needs an explicit, unhedged cue")
-        if status == "ending" and claim.status in TERMINAL:
-            # "X is winding down" of a plan already dropped or a thing already gone: its end
-            # was told before, nothing is ending anew
+        if (status == "ending" and claim.status in TERMINAL) or (
+            status == "discontinued" and claim.status == "cancelled"
+        ):
+            # "X is winding down" of a plan already dropped or a thing already gone, "X shut"
+            # of a plan dropped before it was built: its end was told before
             why.append(f"an end under way of a subject already {claim.status}: nothing new")
             status = claim.status
         cand.status = status
@@ -2041,6 +2049,7 @@ ABOUT_NOUNS = frozenset(
     + ("consultation", "consultations", "inquiry", "investigation")
     + ("gig", "gigs", "concert", "concerts")  # "cancels her Harbour Hall gig": the gig is
 )
+FEATURE_NOUNS = frozenset(("feature", "features"))
 # Verbs that grow what they take: a plan "to expand the plant" is the expansion's, not the plant's.
 GROWTH_VERBS = frozenset({"expand", "extend", "enlarge", "upgrade", "widen", "renovate", "double"})
 # Things a verb may show or release about a subject, named right after the verb: the subject
@@ -3059,6 +3068,7 @@ def _qualify(
                 o.start >= h.end
                 and o.start - h.end <= PLANNED_AFTER
                 and not _after_a_cause(o, tokens)
+                and not _a_cause(o, tokens)
                 and (
                     any(c.kind == "timing" for c in o.cues)
                     or (
@@ -3123,6 +3133,7 @@ def _qualify(
             out.setdefault("historical", repr(o.text))  # "cancelled the plan two years ago"
         if (
             "future_time" in kinds
+            and not (o.end < len(tokens) and tokens[o.end].key in ("after", "before"))
             and gap <= (QUALIFIER_WINDOW if before else NEG_POST_WINDOW + 1)
             and (before or all(t.key != "," for t in tokens[h.end : o.start]))
         ):  # "Gets Clearance, Launching Next Month": the time after the comma is the launch's
@@ -3133,6 +3144,7 @@ def _qualify(
             and gap <= PLANNED_AFTER
             and "".join(phrase_keys(o.text)) in PLANNED_WORDS
             and not _describes_the_object(h, tokens)
+            and not _a_cause(o, tokens)
         ):
             out.setdefault("future", repr(o.text))  # "first launch planned for July"
         if (
@@ -3146,6 +3158,20 @@ def _qualify(
     ):
         del out["future"]  # "will be released today": it happens on the report's own day
     return out
+
+
+def _a_cause(o: _Hit, tokens: list[Token]) -> bool:
+    """ "cancelled due to the pandemic": "due to" before a noun gives a cause, not a plan
+    ("due to open in May")."""
+    if "".join(t.key for t in tokens[o.start : o.end]) != "dueto" or o.end >= len(tokens):
+        return False
+    nxt = tokens[o.end]
+    return (
+        nxt.key in _DETERMINERS
+        or nxt.text[:1].isupper()
+        or not nxt.is_word
+        or (_plural(nxt.key) and not nxt.key.endswith("ss"))
+    )
 
 
 def _describes_the_object(h: _Hit, tokens: list[Token]) -> bool:
