@@ -313,6 +313,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         # a feature of a subject is not the subject
         ("m2", "-", "A new M2 scooter feature was cancelled last week."),
         ("k5", "-", "The K5 scooter is close to being cancelled, insiders say."),
+        # off air, ceased, a service closed
+        ("route", "discontinued", "The Tromso-Bodo service went off air after 40 years."),
+        ("tarn", "discontinued", "The Tarn plant ceased operations in May."),
+        ("m2", "discontinued", "Production of the M2 scooter has ceased."),
+        ("route", "discontinued", "Tromso-Bodo Service Ceased After 40 Years"),
+        ("nord", "-", "Nordmart ceased to be the largest chain in Oslo."),
+        ("route", "discontinued", "Orla closed its Tromso-Bodo service in May."),
         # a gig at a venue is not the venue
         ("hall", "-", "Marla Vey cancels sold-out Harbour Hall gig"),
         # an aside between commas splits no clause

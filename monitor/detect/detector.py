@@ -2390,7 +2390,7 @@ OPERATION_WORDS = frozenset(("operation", "operations", "operating", "operationa
 # their count and the verb stand close, in one phrase.
 PREMISES = frozenset(
     ("store", "shop", "bar", "pub", "restaurant", "branch", "site", "location", "venue")
-    + ("clinic", "outlet", "plant", "factory")
+    + ("clinic", "outlet", "plant", "factory", "service")
 )
 PREMISES_GAP = 3
 
