@@ -12,8 +12,18 @@ from .lexicon import Lexicon, LexiconError, load_lexicon
 DETECTOR_VERSION = "rules-14"
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
-# and Ghana", lists after the preposition; "winding down" is an end under way; "after half a
-# century" tells a run's length;
+# and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no
+# pair of names; a gapped cue's last word may be plural ("withdrew their applications"), and a
+# head that is also a plain cue yields to its gapped cue found whole ("concluded ... takeover");
+# a closing verb with places of business as its object ("closed 40 stores, including ...");
+# a one-word aside between commas splits no clause; a fronted phrase opening on a preposition
+# is skipped to find the owner of "its"; a status verb after "considering/mulling" is weighed;
+# a plan word after a verb's object tells the object's date; "due to" before a noun is a
+# cause; "soon after" is no time to come; an assembly passes a bill; operations begun at a site
+# already producing are no launch; a closure told as a noun; ends under way or decided ("is
+# shutting down", "decided to close", "winding down"); off air, a bare "ceased"; a subject's
+# pilot, gig or feature is not the subject; an end of a subject already cancelled is nothing
+# new; "after half a century" tells a run's length;
 # rules-13: a noun cue's "of" object given as examples after a comma; an amount describing the
 # second of two coordinated names; "the rival X" is X itself; an appositive object with its own
 # article; ", followed by X": X had the same thing happen to it; a bare halt cancels only when its

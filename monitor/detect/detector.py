@@ -758,7 +758,7 @@ class Detector:
             return []
         _appositives(mentions, tokens)
         mentions = _without_split_names(mentions, hits)
-        hits = self._not_its_own_words(_outside_mentions(hits, mentions), mentions, tokens)
+        hits = self._not_its_own_words(_outside_mentions(hits, mentions, tokens), mentions, tokens)
         hits.extend(_granted(mentions, tokens, sentence, hits))
         clause_of = _clauses(tokens, hits, mentions, sentence)
         for m in mentions:
@@ -1011,19 +1011,8 @@ class Detector:
                     if (
                         found is not None
                         and payload.tail in PREMISES
-                        and (
-                            found[0] - m.end > PREMISES_GAP
-                            or found[0] == m.end
-                            or not (
-                                tokens[m.end].key in PREMISES_OPENERS
-                                or _a_count(tokens[m.end], tokens[m.end])
-                                or tokens[m.end].text[:1].isupper()
-                            )
-                            or any(t.key == "," for t in tokens[m.end : found[0]])
-                        )
+                        and not _premises_object(m.end, found[0], tokens)
                     ):
-                        # "closed 40 stores", "shut its York bar", not "shuts on Saturday, with
-                        # bars" nor "from closed c-store" (a closed store, described)
                         found = None
                     if found is not None:
                         tail_start, end = found
@@ -1737,7 +1726,7 @@ class Detector:
         ):
             # "X is winding down" of a plan already dropped or a thing already gone, "X shut"
             # of a plan dropped before it was built: its end was told before
-            why.append(f"an end under way of a subject already {claim.status}: nothing new")
+            why.append(f"an end of a subject already {claim.status}: nothing new")
             status = claim.status
         cand.status = status
         cand.confidence = min(confidence, 0.99)
@@ -1854,6 +1843,7 @@ def _tail_index(payloads: tuple[tuple[str, object], ...]) -> dict[str, list[tupl
 
 
 def _all_gapped(payloads: tuple[tuple[str, object], ...]) -> bool:
+    """Is every payload of a match a gapped cue (no plain cue or word list shares its head)?"""
     return all(isinstance(p, _Cue) and p.tail is not None for _, p in payloads)
 
 
@@ -1884,7 +1874,9 @@ def _without_split_names(mentions: list[_Mention], hits: list[_Hit]) -> list[_Me
     return out
 
 
-def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
+def _outside_mentions(
+    hits: list[_Hit], mentions: list[_Mention], tokens: list[Token]
+) -> list[_Hit]:
     """Words inside a model name are not cues ("coupe prototype", "Final Edition" of a name)."""
     spans = [(m.start, m.end) for m in mentions if (m.claims or m.blocked) and not m.soft]
 
@@ -1902,7 +1894,7 @@ def _outside_mentions(hits: list[_Hit], mentions: list[_Mention]) -> list[_Hit]:
             # "shuts York city centre bar" where the name is "York city centre bar": the
             # tail is the name's own last word; the verb before it takes the name
             head = replace(h, end=h.gap[0], gap=None)
-            head.text = head.text.split()[0] if head.end - head.start == 1 else head.text
+            head.text = " ".join(t.text for t in tokens[h.start : h.gap[0]])
             if not clashes(head):
                 out.append(head)
     return out
@@ -2393,6 +2385,19 @@ PREMISES = frozenset(
     + ("clinic", "outlet", "plant", "factory", "service")
 )
 PREMISES_GAP = 3
+PREMISES_OPENERS = WHOLE_WORDS | frozenset(("its", "their", "the", "some", "several"))
+
+
+def _premises_object(gap_start: int, tail_start: int, tokens: list[Token]) -> bool:
+    """Is the gap before a place of business its object's opening ("closed 40 stores", "shut
+    its York bar", "closes final stores"), not a stretch of other words ("shuts on Saturday,
+    with bars") or nothing at all ("from closed c-store": a closed store, described)?"""
+    if tail_start == gap_start or tail_start - gap_start > PREMISES_GAP:
+        return False
+    first = tokens[gap_start]
+    return (
+        first.key in PREMISES_OPENERS or _a_count(first, first) or first.text[:1].isupper()
+    ) and all(t.key != "," for t in tokens[gap_start:tail_start])
 
 
 def _for_a_while(at: int, tokens: list[Token]) -> bool:
@@ -2405,7 +2410,6 @@ def _for_a_while(at: int, tokens: list[Token]) -> bool:
     return j < len(tokens) and tokens[j].key in CALENDAR_UNITS
 
 
-PREMISES_OPENERS = WHOLE_WORDS | frozenset(("its", "their", "the", "some", "several"))
 # "is developing", "in development", "in the works": a state a decided subject was already in
 # (unlike "construction began", which starts after the decision)
 DEVELOPMENT_STATE = frozenset(("development", "developing", "developed", "works"))
