@@ -313,6 +313,12 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         # a feature of a subject is not the subject
         ("m2", "-", "A new M2 scooter feature was cancelled last week."),
         ("k5", "-", "The K5 scooter is close to being cancelled, insiders say."),
+        # an approval told as a noun, given or only asked for
+        ("merger", "approved", "The regulator announced approval of the Orla-Brisk merger."),
+        ("vexa", "approved", "The approval of Vexa came on Friday."),
+        ("vexa", "-", "Orla filed for approval of Vexa in May."),
+        ("vexa", "-", "Orla is working toward approval of Vexa."),
+        ("vexa", "-", "Orla set a target for agency approval of Vexa next year."),
         # off air, ceased, a service closed
         ("route", "discontinued", "The Tromso-Bodo service went off air after 40 years."),
         ("tarn", "discontinued", "The Tarn plant ceased operations in May."),

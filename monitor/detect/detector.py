@@ -119,7 +119,7 @@ QUALIFIER_KINDS = frozenset({"official"})
 EXISTING = frozenset({"in-production", "launched", "ending", "discontinued"})
 CORROBORATION_ONLY = frozenset({"rumored", "expected"})  # tense-free by nature
 REPORTED_STAGES = frozenset(
-    {"revealed", "in-production", "launched", "ending", "discontinued", "cancelled"}
+    {"approved", "revealed", "in-production", "launched", "ending", "discontinued", "cancelled"}
 )
 # "the K4's successor", "the K3 plant": the noun after the name is the subject, not the model.
 RELATED_NOUNS = _set(
@@ -1506,6 +1506,11 @@ class Detector:
     ) -> _Candidate:
         why: list[str] = []
         cand = _Candidate(claim.id, None, 0.0, why, evidence=sentence)
+        if tokens[h.start].key == "approval" and any(
+            t.key in REQUESTS for t in tokens[max(0, h.start - 3) : h.start]
+        ):
+            why.append(f"{h.text!r} asked for or aimed at, not given")
+            return cand  # "filed for approval of the K5", "a target for FDA approval of"
         if cue.active and _handed_on(h, mention_span, tokens):
             why.append(f"{h.text!r} ... to: handed on, not passed into law")
             return cand
@@ -2357,6 +2362,12 @@ TRANSFER_WORDS = frozenset(("sale", "acquisition", "divestment", "divestiture", 
 
 
 PASSING = frozenset(("pass", "passes", "passed"))
+REQUESTS = frozenset(
+    ("for", "seek", "seeks", "seeking", "sought", "awaiting", "awaits", "await", "pending")
+    + ("request", "requests", "requested", "requesting", "without", "no", "need", "needs")
+    + ("toward", "towards", "expedite", "expedites", "expediting", "target", "targets")
+    + ("support", "supports", "supportive", "recommend", "recommends", "recommended")
+)
 
 
 def _handed_on(h: _Hit, span: tuple[int, int], tokens: list[Token]) -> bool:
