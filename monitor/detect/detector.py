@@ -2330,10 +2330,15 @@ def _object_before(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
                 and head.text.islower()  # a common noun; "approved Omvoh for ..." names
                 and head.key not in EVENT_HEADS
                 and head.key not in _DETERMINERS
+                and not (t.key == "of" and head.key in PARTITIVES)  # "all of its clinics"
             )
         if not t.is_word:
             break
     return _owner_of_another_noun(m, tokens)
+
+
+# Words that take part of what follows "of" ("closed all of its clinics", "some of the K5s").
+PARTITIVES = frozenset(("all", "both", "each", "most", "many", "several", "some", "any"))
 
 
 def _owner_of_another_noun(m: _Mention, tokens: list[Token]) -> bool:
