@@ -23,7 +23,9 @@ DETECTOR_VERSION = "rules-14"
 # already producing are no launch; a closure told as a noun; ends under way or decided ("is
 # shutting down", "decided to close", "winding down"); off air, a bare "ceased"; a subject's
 # pilot, gig or feature is not the subject; an end of a subject already cancelled is nothing
-# new; "after half a century" tells a run's length;
+# new; an approval told as a noun ("announced approval of X"), unless asked for; a partitive
+# before "of" ("all of its clinics") is no object of its own; "after half a century" tells a
+# run's length;
 # rules-13: a noun cue's "of" object given as examples after a comma; an amount describing the
 # second of two coordinated names; "the rival X" is X itself; an appositive object with its own
 # article; ", followed by X": X had the same thing happen to it; a bare halt cancels only when its
