@@ -1071,8 +1071,8 @@ class Detector:
         self, m: Match[tuple[str, object]], tokens: list[Token]
     ) -> list[tuple[int, int] | None] | None:
         """Where each gapped cue of the match finds its tail (None where it does not); None
-        when the match holds anything but gapped cues. One pass over the words after the head,
-        however many tails it has ("production ... started", "... ended", "... stopped")."""
+        when the match holds no gapped cue. One pass over the words after the head, however
+        many tails it has ("production ... started", "... ended", "... stopped")."""
         index = self._tail_index.get(id(m.payloads))
         if index is None:
             index = _tail_index(m.payloads)
