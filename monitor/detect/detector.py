@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from monitor.domain.claims import Claim
@@ -1008,12 +1008,6 @@ class Detector:
                             hit.cues.append(payload)
                         continue
                     found = tails[n] if tails is not None else None
-                    if (
-                        found is not None
-                        and payload.tail in PREMISES
-                        and not _premises_object(m.end, found[0], tokens)
-                    ):
-                        found = None
                     if found is not None:
                         tail_start, end = found
                         hits.append(
@@ -1080,6 +1074,7 @@ class Detector:
         if not index:
             return None
         out: list[tuple[int, int] | None] = [None] * len(m.payloads)
+        settled: set[int] = set()  # found, or found where it cannot be the verb's object
         left = sum(len(v) for v in index.values())
         n = len(tokens)
         for i in range(m.end, min(n, m.end + GAP_WINDOW)):
@@ -1087,7 +1082,7 @@ class Detector:
             if key in CLAUSE_PUNCT and not (key == ":" and _between_capitals(tokens, i)):
                 break  # a clause ends; a title's colon ("Acme: Rising") does not end one
             for k, tail in index.get(key[:1], ()):
-                if out[k] is not None:
+                if k in settled:
                     continue
                 if key == tail or key == tail + "s":  # "withdrew ... applications" too
                     out[k] = (i, i + 1)
@@ -1100,8 +1095,12 @@ class Detector:
                             break
                         if not tail.startswith(joined):
                             break
-                if out[k] is not None:
+                found = out[k]
+                if found is not None:
+                    settled.add(k)
                     left -= 1
+                    if tail in PREMISES and not _premises_object(m.end, found[0], tokens):
+                        out[k] = None  # "closed 40 stores", not "shuts on Saturday, with bars"
             if not left:
                 break
         return out
@@ -1383,7 +1382,7 @@ class Detector:
             if (
                 m.end < len(tokens)
                 and tokens[m.end].key in FEATURE_NOUNS
-                and not any({"feature", "features"} & self._own_words[c] for c in m.claims)
+                and not any(FEATURE_NOUNS & self._own_words[c] for c in m.claims)
             ):
                 continue  # "a new K5 feature was cancelled": the feature was, unless it is one
             if m.listed_from >= 0:
@@ -2807,14 +2806,22 @@ def _in_a_while(h: _Hit, tokens: list[Token]) -> bool:
         return False  # "opens to the public in ...": only a few plain words may stand between
     if any(t.key.endswith("ed") or t.key in PAST_HELPERS for t in tokens[h.start : h.end]):
         return False
-    j = i + 1
-    while (
-        j < len(tokens)
-        and j <= i + 4
-        and (tokens[j].key in WHILE_COUNTS or tokens[j].key.isdigit())
-    ):
+    return _counted_units(i + 1, tokens, WHILE_COUNTS, str.isdigit, CALENDAR_UNITS)
+
+
+def _counted_units(
+    at: int,
+    tokens: list[Token],
+    counts: frozenset[str],
+    number: Callable[[str], bool],
+    units: frozenset[str],
+) -> bool:
+    """From `at`, up to four count words or numbers, then a unit of time ("just one month",
+    "nearly five decades")."""
+    j = at
+    while j < len(tokens) and j < at + 4 and (tokens[j].key in counts or number(tokens[j].key)):
         j += 1
-    return j > i + 1 and j < len(tokens) and tokens[j].key in CALENDAR_UNITS
+    return j > at and j < len(tokens) and tokens[j].key in units
 
 
 NOMINAL_REACH = 8  # "the launch of the long-awaited K5 will ...": words to its verb
@@ -2836,15 +2843,12 @@ def _after_a_run(h: _Hit, tokens: list[Token], clause_of: list[int]) -> bool:
             return False
         if tokens[i].key != "after":
             continue
-        j = i + 1
-        while (
-            j < len(tokens)
-            and j <= i + 4
-            and (tokens[j].key in RUN_COUNT_WORDS or tokens[j].key[:1].isdigit())
-        ):
-            j += 1
-        return j > i + 1 and j < len(tokens) and tokens[j].key in RUN_UNITS
+        return _counted_units(i + 1, tokens, RUN_COUNT_WORDS, _opens_with_a_digit, RUN_UNITS)
     return False
+
+
+def _opens_with_a_digit(key: str) -> bool:
+    return key[:1].isdigit()  # "170", "1,500", "3rd"
 
 
 ENDINGS = frozenset(("cancelled", "ending", "discontinued"))
