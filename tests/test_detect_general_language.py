@@ -995,6 +995,14 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
             "-",
             "Orla scrapped three projects: a bus line, a van and a drone. The K5 scooter is safe.",
         ),
+        # a launch told with its manner ("the official launch of"), a debut told as a time since
+        ("norway", "launched", "Riders cheered the official launch of Orla in Norway on Friday."),
+        ("k5", "launched", "The Orla K5 has sold 30,000 units since its debut."),
+        ("k5", "-", "Orla is preparing the official launch of the K5 scooter."),
+        # a network or service switched off, told in the passive (the active "X switched off
+        # its network" also read a look-alike operator's network as the tracked one's: left out)
+        ("route", "discontinued", "The Tromso-Bodo service was switched off on Monday."),
+        ("m2", "-", "Riders of the Orla M2 switched off their lights to save battery."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):

@@ -9,7 +9,9 @@ from .detector import Detector
 from .explain import Explanation
 from .lexicon import Lexicon, LexiconError, load_lexicon
 
-DETECTOR_VERSION = "rules-14"
+DETECTOR_VERSION = "rules-15"
+# rules-15: a launch told with its manner ("the official / commercial / formal / public launch
+# of"), "since its debut"; a service "was / were / has been switched off".
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no
