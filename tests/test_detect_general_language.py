@@ -832,7 +832,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("route", "ending", "The Tromso-Bodo ferry will no longer serve Bodo after May."),
         ("k5", "launched", "Orla introduced the K5 scooter in its shops this week."),
         ("k5", "revealed", "Orla introduced the K5 scooter at the Oslo Motor Show."),
-        ("tarn", "approved", "Orla reached a final investment decision on the Tarn plant in May."),
+        # (the Tarn plant is under construction: its investment decision is told again, no
+        # new step; a decision on a project still waiting for one is test_investment_decisions)
+        ("tarn", "-", "Orla reached a final investment decision on the Tarn plant in May."),
         ("tarn", "-", "Orla expects a final investment decision on the Tarn plant next year."),
         ("tarn", "-", "Orla has yet to take a final investment decision on the Tarn plant."),
         ("merger", "cancelled", "Orla is walking away from its takeover of Brisk."),
@@ -1003,6 +1005,13 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         # its network" also read a look-alike operator's network as the tracked one's: left out)
         ("route", "discontinued", "The Tromso-Bodo service was switched off on Monday."),
         ("m2", "-", "Riders of the Orla M2 switched off their lights to save battery."),
+        # coordinated subjects of a verb with an object of its own are its agents, the first
+        # conjunct as much as the last
+        ("tarn", "-", "The Tarn plant and the Skua ferry have today revealed their new suppliers."),
+        ("skua", "-", "The Tarn plant and the Skua ferry have today revealed their new suppliers."),
+        # the decision to build what is already being built is no new step
+        ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
+        ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),
     ],
 )
 def test_general_language(claim: str, status: str, sentence: str):
@@ -2082,3 +2091,35 @@ def test_places_of_business_closed(sentence: str, expected: dict[str, str]):
     report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
     seen = {o.claim: o.status for o in detector.observe(report) if o.status}
     assert {k: v for k, v in seen.items() if v != claims[k].status} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # an investment decision taken, told with the finance world's short forms
+        ("Orla reached FID on the Vik terminal in March.", "approved"),
+        ("The Vik terminal reached financial close on Friday.", "approved"),
+        ("Orla announced positive FIDs for the Vik terminal and a second dock.", "approved"),
+        (
+            "Orla has taken final investment decisions on the Vik terminal and two ferries.",
+            "approved",
+        ),
+        # one still to come, or put off
+        ("Orla pushed back the Vik terminal FID to next year.", None),
+        ("Orla expects to reach FID on the Vik terminal in 2027.", None),
+        ("Orla missed its deadline to take FID on the Vik terminal.", None),
+    ],
+)
+def test_investment_decisions(sentence: str, expected: str | None):
+    claim = Claim(
+        id="vik",
+        subject="Orla's Vik harbour terminal, awaiting an investment decision",
+        status="unapproved",
+        aliases=("Vik terminal", "Vik harbour terminal"),
+    )
+    detector = Detector([claim], organizations=("Orla",))
+    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    seen = {o.claim: o for o in detector.observe(report)}
+    o = seen.get("vik")
+    got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
+    assert (None if got == "unapproved" else got) == expected

@@ -11,7 +11,11 @@ from .lexicon import Lexicon, LexiconError, load_lexicon
 
 DETECTOR_VERSION = "rules-15"
 # rules-15: a launch told with its manner ("the official / commercial / formal / public launch
-# of"), "since its debut"; a service "was / were / has been switched off".
+# of"), "since its debut"; a service "was / were / has been switched off"; an investment decision
+# told with finance's short forms ("reached FID", "positive FIDs", "reached financial close"),
+# and none read for a subject already being built (its decision is told again); coordinated
+# subjects of a verb with an object of its own are all its agents ("X and Y have revealed their
+# suppliers": the first conjunct as much as the last).
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no

@@ -1404,7 +1404,7 @@ class Detector:
                 if (
                     h.end < len(tokens)
                     and _an_object_follows(h.end, tokens)
-                    and h.start - m.end <= 2
+                    and h.start - _group_end(m, mentions) <= 2
                     and _verb_cue(h, tokens)
                     and not h.gap
                     and not self._its_own(h, m, tokens)
@@ -1568,6 +1568,15 @@ class Detector:
                 # "the plant began operations": for a site already producing, its operations
                 # are its production, not a launch of something new
                 why.append(f"{h.text!r}: operations of what is in production -> nothing new")
+                return cand
+            if (
+                status == "approved"
+                and claim.status == "in-development"
+                and any(t.key in INVESTMENT_WORDS for t in tokens[h.start : h.end])
+            ):
+                # "made FID on the terminal": the decision to build what is already being
+                # built is told again, it is not a new step
+                why.append(f"{h.text!r}: the decision to build what is being built -> nothing new")
                 return cand
             if h.premises:
                 own = self._own_words.get(claim.id, frozenset())
@@ -2393,6 +2402,8 @@ def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
 
 
 OPERATION_WORDS = frozenset(("operation", "operations", "operating", "operational"))
+# an investment decision or a project's financing closed: the commitment to build it
+INVESTMENT_WORDS = frozenset(("fid", "fids", "investment", "financial"))
 # Places of business a closing verb takes as its object ("closed 40 stores", "shut two plants"):
 # their count and the verb stand close, in one phrase.
 PREMISES = frozenset(
@@ -2748,6 +2759,12 @@ def _dash_pairs(tokens: list[Token]) -> set[int]:
         if b + 1 < len(tokens) and tokens[b + 1].is_word:
             out.update((a, b))
     return out
+
+
+def _group_end(m: _Mention, mentions: list[_Mention]) -> int:
+    """Where the coordination holding this mention ends ("the K5 and the K6 have unveiled a
+    new logo": both are the verb's subject, the first as much as the second)."""
+    return max(o.end for o in mentions if o.group == m.group)
 
 
 def _group(mentions: list[_Mention], tokens: list[Token], coordination: frozenset[str]) -> None:
