@@ -1009,6 +1009,16 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         # conjunct as much as the last
         ("tarn", "-", "The Tarn plant and the Skua ferry have today revealed their new suppliers."),
         ("skua", "-", "The Tarn plant and the Skua ferry have today revealed their new suppliers."),
+        # names set beside the subject after a comma ("alongside", "along with") share its verb
+        ("m2", "ending", "Orla's diesel van is being retired, alongside the M2 scooter."),
+        ("m2", "-", "The M2 scooter sold well this year, alongside the older vans."),
+        # a plan given up, its verb told with an adverb
+        ("k5", "cancelled", "Orla decided not to move forward with the K5 scooter."),
+        (
+            "k5",
+            "cancelled",
+            "Orla will not proceed with its plan to quietly launch the K5 scooter.",
+        ),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

@@ -15,7 +15,10 @@ DETECTOR_VERSION = "rules-15"
 # told with finance's short forms ("reached FID", "positive FIDs", "reached financial close"),
 # and none read for a subject already being built (its decision is told again); coordinated
 # subjects of a verb with an object of its own are all its agents ("X and Y have revealed their
-# suppliers": the first conjunct as much as the last).
+# suppliers": the first conjunct as much as the last); names set beside a subject after a comma
+# ("..., alongside X and Y", "along with", "together with") share its verb; "not to move forward
+# with", "not to go ahead with", "no longer continue with" (cancelled); an adverb between "to"
+# and the verb of a purpose ("its plan to quietly launch the K5").
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no

@@ -1295,6 +1295,8 @@ class Detector:
             pass  # "began production of its new chip at the Aarhus plant"
         elif cue.kind == "status" and _infinitive_object(h, m, tokens):
             pass  # "reached a deal with three shops to sell the K5"
+        elif _alongside(h, m, tokens):
+            d = min(d, AFTER_WINDOW)  # "the K4 is being retired, alongside the K5": both are
         elif _named_head(h, m, tokens, self._nouns):
             pass  # "the premiere of the long-awaited film 'K5'"
         elif d > AFTER_WINDOW or (
@@ -2696,6 +2698,25 @@ def _named_head(h: _Hit, m: _Mention, tokens: list[Token], nouns: frozenset[str]
     return between[-1].key in nouns and between[0].key in _DETERMINERS
 
 
+ALONGSIDE = frozenset(("alongside", "with"))  # "alongside", "along with", "together with"
+
+
+def _alongside(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
+    """ "the K4 is being retired, alongside the K5 and the K6": names set beside what the verb
+    is said of, after a comma, share what it says."""
+    between = [t.key for t in tokens[h.end : m.start]]
+    if len(between) < 2 or between[0] != ",":
+        return False
+    words = between[1:]
+    if words[0] in ("along", "together") and len(words) > 1 and words[1] == "with":
+        words = words[2:]
+    elif words[0] == "alongside":
+        words = words[1:]
+    else:
+        return False
+    return len(words) <= 1 and all(w in _DETERMINERS for w in words)
+
+
 def _infinitive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
     """ "reached a deal with three shops to sell the K5", "won approval to build the K5 plant":
     the object of the verb the cue's purpose names."""
@@ -2704,7 +2725,10 @@ def _infinitive_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool:
         return False
     for k in range(len(between) - 1):
         if between[k].key == "to" and between[k + 1].key not in _DETERMINERS:
-            rest = between[k + 2 :]
+            verb = k + 1
+            if between[verb].key.endswith("ly") and verb + 1 < len(between):
+                verb += 1  # "plans to completely disable the K5": the adverb is no verb
+            rest = between[verb + 1 :]
             return len(rest) <= 1 and all(t.key in _DETERMINERS for t in rest)
     return False
 
