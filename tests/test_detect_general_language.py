@@ -1019,6 +1019,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
             "cancelled",
             "Orla will not proceed with its plan to quietly launch the K5 scooter.",
         ),
+        # a rule that came into place, or whose enforcement began
+        ("bill", "launched", "The Clean Streets Act came into place on Monday."),
+        ("bill", "launched", "Under the Clean Streets Act, enforcement began on 1 June."),
+        ("bill", "-", "Under the Clean Streets Act, enforcement could begin in June."),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

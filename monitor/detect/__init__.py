@@ -18,7 +18,8 @@ DETECTOR_VERSION = "rules-15"
 # suppliers": the first conjunct as much as the last); names set beside a subject after a comma
 # ("..., alongside X and Y", "along with", "together with") share its verb; "not to move forward
 # with", "not to go ahead with", "no longer continue with" (cancelled); an adverb between "to"
-# and the verb of a purpose ("its plan to quietly launch the K5").
+# and the verb of a purpose ("its plan to quietly launch the K5"); a rule that "came into place",
+# "came into operation", whose "enforcement began".
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no
