@@ -1023,6 +1023,14 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("bill", "launched", "The Clean Streets Act came into place on Monday."),
         ("bill", "launched", "Under the Clean Streets Act, enforcement began on 1 June."),
         ("bill", "-", "Under the Clean Streets Act, enforcement could begin in June."),
+        # what was approved is the noun before "over"; examples after "in ..., such as" are
+        # where something happened, not what
+        ("merger", "-", "The court approved a referendum over the Orla-Brisk deal."),
+        (
+            "route",
+            "-",
+            "Cash fares have been discontinued in several services, such as the Tromso-Bodo ferry.",
+        ),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

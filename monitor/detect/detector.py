@@ -2006,7 +2006,7 @@ EVENT_HEADS = frozenset(
     + ("permit", "approval", "certification")
 )
 MODIFIER_PREPOSITIONS = frozenset(
-    {"for", "of", "about", "from", "on", "to", "near", "into", "along", "around", "beside"}
+    {"for", "of", "about", "from", "on", "to", "near", "into", "along", "around", "beside", "over"}
 )
 # A cue that opens with its auxiliary ("was released", "have been cut") takes the noun just
 # before it as its subject.
@@ -2223,6 +2223,8 @@ def _an_example_of_the_object(h: _Hit, m: _Mention, tokens: list[Token]) -> bool
             continue
         words = [x for x in between[:k] if x.key != ","]
         rest = [x for x in between[k + marker :] if x.key not in EXAMPLE_ADVERBS]
+        if words and words[0].key in PLACE_PREPOSITIONS:
+            return False  # "was discontinued in several towns, such as Oslo": where, not what
         while words and _a_time_word(words[-1]):
             words.pop()  # "closed 40 stores last year, including ...": the time is no object
         if not words and h.gap is not None and h.end - 1 > h.gap[0]:
