@@ -1031,6 +1031,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
             "-",
             "Cash fares have been discontinued in several services, such as the Tromso-Bodo ferry.",
         ),
+        # an end carried through ("completed the shutdown of", "completes ... closure")
+        ("route", "discontinued", "Orla has completed the shutdown of the Tromso-Bodo service."),
+        ("route", "-", "Orla aims to complete the shutdown of the Tromso-Bodo service by May."),
+        ("nord", "discontinued", "Nordmart completes the closure of all its stores"),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

@@ -21,7 +21,8 @@ DETECTOR_VERSION = "rules-15"
 # and the verb of a purpose ("its plan to quietly launch the K5"); a rule that "came into place",
 # "came into operation", whose "enforcement began"; what a verb approves is the noun before
 # "over" ("approved a referendum over the K5"); examples after "in several towns, such as" are
-# places, not what the verb did.
+# places, not what the verb did; an end carried through ("completed the shutdown of", "completes
+# ... closure / switch-off / wind-down / phase-out": discontinued).
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no
