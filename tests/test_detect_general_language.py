@@ -1035,6 +1035,23 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("route", "discontinued", "Orla has completed the shutdown of the Tromso-Bodo service."),
         ("route", "-", "Orla aims to complete the shutdown of the Tromso-Bodo service by May."),
         ("nord", "discontinued", "Nordmart completes the closure of all its stores"),
+        # a relative clause between dashes, however long, speaks of the name before it
+        (
+            "k5",
+            "launched",
+            "The Orla K5 - which is also the lightest scooter the company has built so far - "
+            "went on sale in Oslo on Friday.",
+        ),
+        ("skua", "-", "Work on the Skua ferry started late, and construction on its dock stalled."),
+        # a cue made one word by its hyphens describes the noun after it ("the
+        # under-construction plant"), not a name before it
+        (
+            "k5",
+            "-",
+            "Orla announced that production of the next-generation Orla K5 - which keeps the "
+            "name of its older sibling - was being delayed at the under-construction, "
+            "harbour-side Tarn plant.",
+        ),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

@@ -22,7 +22,11 @@ DETECTOR_VERSION = "rules-15"
 # "came into operation", whose "enforcement began"; what a verb approves is the noun before
 # "over" ("approved a referendum over the K5"); examples after "in several towns, such as" are
 # places, not what the verb did; an end carried through ("completed the shutdown of", "completes
-# ... closure / switch-off / wind-down / phase-out": discontinued).
+# ... closure / switch-off / wind-down / phase-out": discontinued); a relative clause between
+# dashes, as long as one between commas, stays with the name before it ("Jupiter - which is now
+# the fourth fastest in the world - is being inaugurated"); "construction on ... started"; a cue
+# made one word by hyphens after an article ("the under-construction, wholly-owned plant")
+# describes the noun after it, not a name before it.
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no

@@ -1431,7 +1431,7 @@ class Detector:
                     or _verb_cue(h, tokens)
                 ):
                     continue  # "owners of the K5 can now use the network": the owners can
-                if _attributive(h, tokens):
+                if _attributive(h, tokens) or _hyphened_before_a_noun(h, tokens):
                     continue  # "better than currently approved vaccines": it names other ones
                 if m.end < h.start and _a_count(tokens[h.start - 1], tokens[h.start]):
                     continue  # "layoffs at the K4 plant, with 73 announced": the 73 were
@@ -2479,7 +2479,7 @@ RELATIVE_PRONOUNS = frozenset({"which", "who"})
 DASH_ASIDE = 8  # words a pair of dashes may hold and still be an aside
 
 
-ASIDE_WORDS = frozenset({",", "however", "though", "too", "also", "then", "now"})
+ASIDE_WORDS = frozenset({",", "-", "however", "though", "too", "also", "then", "now"})
 PREPOSITIONS = frozenset({"at", "in", "on", "of", "for", "from", "to", "with", "by", "near"})
 # Either list: a word that opens a phrase of its own, not a noun or its describing word.
 ANY_PREPOSITION = PREPOSITIONS | MODIFIER_PREPOSITIONS
@@ -2640,6 +2640,13 @@ def _after_relative_clause(at: int, tokens: list[Token]) -> int:
                 return j + 1
             if tokens[j].key in CLAUSE_PUNCT:
                 break
+    if at + 1 < len(tokens) and tokens[at].key == "-":
+        # "the K5 - which is also its fastest - is being launched": an aside between dashes
+        for j in range(at + 1, min(len(tokens), at + 2 + RELATIVE_CLAUSE_WORDS)):
+            if tokens[j].key == "-":
+                return j + 1
+            if tokens[j].key in CLAUSE_PUNCT:
+                break
     return at
 
 
@@ -2778,13 +2785,35 @@ def _dash_pairs(tokens: list[Token]) -> set[int]:
     out: set[int] = set()
     for a, b in zip(dashes, dashes[1:], strict=False):
         inside = tokens[a + 1 : b]
-        if a in out or not inside or len(inside) > DASH_ASIDE:
-            continue
+        longest = (
+            RELATIVE_CLAUSE_WORDS if inside and inside[0].key in RELATIVE_PRONOUNS else DASH_ASIDE
+        )
+        if a in out or not inside or len(inside) > longest:
+            continue  # (a relative clause between dashes may run as long as one between commas)
         if any(t.key in CLAUSE_PUNCT or t.key in (".", "?", "!") for t in inside):
             continue
         if b + 1 < len(tokens) and tokens[b + 1].is_word:
             out.update((a, b))
     return out
+
+
+CONJUNCTIONS = frozenset(("and", "or", "but"))
+
+
+def _hyphened_before_a_noun(h: _Hit, tokens: list[Token]) -> bool:
+    """ "at the under-construction, wholly-owned K5 plant": a cue made one word by its hyphens,
+    after an article, describes the noun it stands before, not a name before it."""
+    if h.start == 0 or h.end >= len(tokens) or h.end - h.start < 2:
+        return False
+    return (
+        "-" in h.text
+        and " " not in h.text
+        and tokens[h.start - 1].key in _DETERMINERS
+        and (
+            tokens[h.end].key == ","
+            or (tokens[h.end].is_word and tokens[h.end].key not in ANY_PREPOSITION | CONJUNCTIONS)
+        )
+    )  # ("the go-ahead for the K5" is a noun and its object)
 
 
 def _group_end(m: _Mention, mentions: list[_Mention]) -> int:
