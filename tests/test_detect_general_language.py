@@ -2166,3 +2166,32 @@ def test_investment_decisions(sentence: str, expected: str | None):
     o = seen.get("vik")
     got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
     assert (None if got == "unapproved" else got) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a comeback of what had ended says the step back itself ("reactivated" and "is
+        # bringing back" were tried: a plane taken out of storage is not yet in service to a
+        # fleet labeller, and "its 10 A380s" after another airline's name reads as ours)
+        ("Orla puts the V1 ferry back into service for the summer.", "launched"),
+        ("The V1 ferry returned to service on Monday.", "launched"),
+        ("The V1 ferry made a comeback on the Bodo route this week.", "launched"),
+        # one ruled out, or still to come
+        ("Orla ruled out bringing back the V1 ferry.", None),
+        ("The V1 ferry will not return to service.", None),
+    ],
+)
+def test_a_comeback(sentence: str, expected: str | None):
+    claim = Claim(
+        id="v1",
+        subject="Orla's V1 ferry, retired in 2020",
+        status="discontinued",
+        aliases=("V1 ferry", "Orla V1"),
+    )
+    detector = Detector([claim], organizations=("Orla",))
+    report = Report(key="p", title=sentence, text="", published="2026-05-10T00:00:00Z")
+    seen = {o.claim: o for o in detector.observe(report)}
+    o = seen.get("v1")
+    got = o.status if o is not None and o.confidence >= DEFAULT_THRESHOLD else None
+    assert (None if got == "discontinued" else got) == expected

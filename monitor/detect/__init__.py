@@ -26,7 +26,9 @@ DETECTOR_VERSION = "rules-15"
 # dashes, as long as one between commas, stays with the name before it ("Jupiter - which is now
 # the fourth fastest in the world - is being inaugurated"); "construction on ... started"; a cue
 # made one word by hyphens after an article ("the under-construction, wholly-owned plant")
-# describes the noun after it, not a name before it.
+# describes the noun after it, not a name before it; a comeback of what had ended ("back into
+# service", "returned to service", "made a comeback") is launched, the step back being what it
+# says.
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no

@@ -1726,11 +1726,13 @@ class Detector:
                     and not any(t.key in DEVELOPMENT_STATE for t in tokens[h.start : h.end])
                 )
                 and not (status == "approved" and claim.status == "confirmed")
+                and not any(t.key in COMEBACK_WORDS for t in tokens[h.start : h.end])
             ):
                 # (work starting after a decision, "construction began" of an approved or
                 # confirmed project, goes forward, whatever order a product's life puts them in;
                 # so does an approval after an announcement: a road, a drug, a merger or a law
-                # is announced first and approved later)
+                # is announced first and approved later; a comeback, "back into service", says
+                # the step back itself)
                 confidence *= BACKWARD_FACTOR
                 why.append(f"step backwards from {claim.status}: needs more than this")
             if status in TERMINAL and (cue.kind == "weak" or "hedge" in qual):
@@ -2406,6 +2408,10 @@ def _a_transfer(h: _Hit, tokens: list[Token]) -> bool:
 
 
 OPERATION_WORDS = frozenset(("operation", "operations", "operating", "operational"))
+# words of a comeback: what had ended is back ("back into service", "made a comeback")
+COMEBACK_WORDS = frozenset(
+    ("back", "reactivated", "reactivates", "comeback", "returned", "returns")
+)
 # an investment decision or a project's financing closed: the commitment to build it
 INVESTMENT_WORDS = frozenset(("fid", "fids", "investment", "financial"))
 # Places of business a closing verb takes as its object ("closed 40 stores", "shut two plants"):
