@@ -1052,6 +1052,10 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
             "name of its older sibling - was being delayed at the under-construction, "
             "harbour-side Tarn plant.",
         ),
+        # a stage told as a noun, stopped by the verb before it, is not reached
+        ("k5", "-", "Orla has suspended the launch of the K5 scooter in Europe."),
+        ("norway", "-", "Orla paused the launch of Orla in Norway after a court ruling."),
+        ("k5", "launched", "Crowds in Oslo greeted the launch of the K5 scooter on Friday."),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

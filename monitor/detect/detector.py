@@ -2931,6 +2931,12 @@ def _opens_with_a_digit(key: str) -> bool:
 
 ENDINGS = frozenset(("cancelled", "ending", "discontinued"))
 HALTS = frozenset(("halt", "halts", "halted", "halting"))  # a bare stop: by whom decides
+# verbs that stop what they take as object ("suspended the launch of"): that stage is not reached
+STOPPING_VERBS = frozenset(
+    ("suspended", "suspends", "paused", "pauses", "halted", "halts", "froze", "freezes")
+    + ("cancelled", "canceled", "cancels", "scrapped", "scraps", "shelved", "shelves")
+    + ("abandoned", "abandons", "blocked", "blocks", "stopped", "stops")
+)
 DESCRIBING_WORDS = 3  # "the K5 and the small, cheap M2": words that describe the next name
 
 
@@ -3124,6 +3130,13 @@ def _qualify(
         out["future"] = repr(f"{tokens[g - 1].text} {tokens[g].text}")
     if _in_a_while(h, tokens):
         out["future"] = "'in ...'"  # "opens in just one month": a time from now
+    if (
+        h.start > 1
+        and h.end - h.start > 1
+        and tokens[h.start].key in _DETERMINERS
+        and tokens[h.start - 1].key in STOPPING_VERBS
+    ):
+        out["negation"] = repr(tokens[h.start - 1].text)  # "suspended the launch of the K5"
     if h.start > 0 and tokens[h.start - 1].key in CONSIDERING:
         # "is considering ending production", "mulls closing the plant": weighed, not done
         out["hypothetical"] = repr(tokens[h.start - 1].text)
