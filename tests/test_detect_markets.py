@@ -76,3 +76,30 @@ def test_a_market_named_after_its_preposition(sentence: str, expected: dict[str,
 def test_two_versions_are_not_markets():
     # "Vanta ... in X" is no name of the X camera
     assert _read("Vanta launched in X-ray labs across the country.") == {}
+
+
+def test_a_market_beside_the_home_claim():
+    # the product's bare name is also a claim of its own (its home market, already on sale): a
+    # verb told between the name and another market's place reads as that market's
+    claims = {
+        c.id: c
+        for c in (
+            Claim(id="home", subject="Rhea seed, on sale", status="launched", aliases=("Rhea",)),
+            Claim(
+                id="kenya",
+                subject="Rhea seed in Kenya, awaiting approval",
+                status="unapproved",
+                aliases=("Rhea in Kenya",),
+            ),
+            Claim(
+                id="ghana",
+                subject="Rhea seed in Ghana, awaiting approval",
+                status="unapproved",
+                aliases=("Rhea in Ghana",),
+            ),
+        )
+    }
+    detector = Detector(claims.values(), organizations=("Rhea Seeds",))
+    report = Report(key="r", title="Rhea Approved for Planting in Kenya", text="", link="")
+    seen = {o.claim: o.status for o in detector.observe(report, claims) if o.status}
+    assert seen == {"kenya": "approved"}

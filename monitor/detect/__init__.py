@@ -29,7 +29,8 @@ DETECTOR_VERSION = "rules-15"
 # describes the noun after it, not a name before it; a comeback of what had ended ("back into
 # service", "returned to service", "made a comeback") is launched, the step back being what it
 # says; a stage told as a noun after a verb that stops it ("suspended / paused / scrapped the
-# launch of") is not reached.
+# launch of") is not reached; at a tie, a market's place named after the verb ("Rhea approved for
+# planting in Kenya") takes the verb from the bare product name that is its home claim.
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no

@@ -1461,8 +1461,8 @@ class Detector:
                 d, side = reach, 1
             else:
                 d, side = 0, 0  # a cue inside a mention span cannot happen (separate passes)
-            if best is None or (d, side) < best[:2]:
-                best = (d, side, m)
+            if best is None or (d, side, m.listed_from < 0) < (*best[:2], best[2].listed_from < 0):
+                best = (d, side, m)  # (at a tie, a place named with its verb: "X approved in Y")
         later = _followed_by(h, mentions, tokens, clause)
         if best is None and later:
             return later, [f"{later[0].text!r} follows it ('followed by')"]
