@@ -1056,6 +1056,9 @@ DETECTOR = Detector(CLAIMS.values(), organizations=("Orla",))
         ("k5", "-", "Orla has suspended the launch of the K5 scooter in Europe."),
         ("norway", "-", "Orla paused the launch of Orla in Norway after a court ruling."),
         ("k5", "launched", "Crowds in Oslo greeted the launch of the K5 scooter on Friday."),
+        # a service's last run told with its own verb ("operated / sailed / flew its last")
+        ("route", "discontinued", "The Tromso-Bodo ferry sailed its last crossing on Sunday."),
+        ("route", "ending", "The Tromso-Bodo ferry will operate its last crossing next month."),
         # the decision to build what is already being built is no new step
         ("tarn", "-", "Orla reached financial close on the Tarn battery plant on Friday."),
         ("tarn", "-", "Orla made FID on the Tarn battery plant, its largest project."),

@@ -30,7 +30,9 @@ DETECTOR_VERSION = "rules-15"
 # service", "returned to service", "made a comeback") is launched, the step back being what it
 # says; a stage told as a noun after a verb that stops it ("suspended / paused / scrapped the
 # launch of") is not reached; at a tie, a market's place named after the verb ("Rhea approved for
-# planting in Kenya") takes the verb from the bare product name that is its home claim.
+# planting in Kenya") takes the verb from the bare product name that is its home claim; a
+# service's last run told with its own verb ("operated / ran / sailed / flew / played / aired /
+# held its last", "will operate their final": discontinued, or ending when to come).
 # rules-14: a name of three or more siblings differing by a last capitalised word ("Zephyr
 # Chile", "Zephyr Peru", "Zephyr Ghana") names a market: "Zephyr launched in Peru", "live in Chile
 # and Ghana", lists after the preposition; an organisation's hyphenated name ("Li-Cycle") is no
